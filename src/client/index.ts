@@ -1,0 +1,5 @@
+/**
+ * esdbclient: a strongly typed gRPC client for EventStoreDB / KurrentDB.
+ * @packageDocumentation
+ */
+export * as protocol from './protocol.js';
