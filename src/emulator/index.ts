@@ -1,0 +1,6 @@
+/**
+ * An EventStoreDB-compatible gRPC server that runs in-process, for tests, demos and users' own test suites.
+ * @packageDocumentation
+ */
+export { startEmulator, type EmulatorOptions, type RunningEmulator } from './server/start-emulator.js';
+export type { EmulatorCertificates } from './tls/certificates.js';

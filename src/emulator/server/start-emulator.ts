@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { createServer } from 'nice-grpc';
+import { GossipDefinition } from '../../generated/gossip.js';
+import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
+import { StreamsDefinition } from '../../generated/streams.js';
+import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
+import { createGossipService } from '../services/gossip.js';
+import { createServerFeaturesService } from '../services/server-features.js';
+import { createStreamsService } from '../services/streams/index.js';
+import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
+import { createStore } from './create-store.js';
+import { authenticateCalls, type EmulatorCallContext, translateErrors } from './middleware.js';
+
+/** How to start an emulated node. Every option has a default suited to tests. */
+export interface EmulatorOptions {
+  /** Address to listen on. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Port to listen on; 0 picks a free one. Default 0. */
+  readonly port?: number;
+  /**
+   * TLS with Basic authentication (`true`), or cleartext HTTP/2 where every call is privileged, like the
+   * server's `--insecure` (`false`, the default).
+   */
+  readonly secure?: boolean;
+  /** The certificates of a secure node. Default: a new CA and a node certificate signed by it. */
+  readonly certificates?: EmulatorCertificates;
+  /** `MaxAppendSize` in bytes. Default 1 MiB, as servers up to 25.0 (§3.18). */
+  readonly maxAppendSize?: number;
+  /**
+   * Keep the log in this directory: every acknowledged write is on disk before it is acknowledged, and a node
+   * started again on the same directory continues where it stopped. Default: in memory only.
+   */
+  readonly dataDir?: string;
+}
+
+/** A running emulated node. */
+export interface RunningEmulator {
+  /** A connection string for this node, in the official clients' format. */
+  readonly uri: string;
+  readonly host: string;
+  readonly port: number;
+  /** PEM of the CA that signed the node certificate (secure mode only): what clients must trust. */
+  readonly serverCert: string | undefined;
+  /** A file holding {@link serverCert}, for `tlsCAFile` in connection strings (secure mode only). */
+  readonly caCertPath: string | undefined;
+  /** Stops the node: open calls are cancelled, the port closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The largest single request message the Streams service accepts: 16 MiB less 10 000 bytes (§3.18,
+ * ClusterVNodeStartup.cs). gRPC itself refuses bigger ones with RESOURCE_EXHAUSTED.
+ */
+const MAX_RECEIVE_MESSAGE_SIZE = 16 * 1024 * 1024 - 10_000;
+
+/** Server keepalive, as the server's defaults: 10 s interval, 10 s timeout (§4). */
+const KEEPALIVE_MS = 10_000;
+
+const certificatesByHost = new Map<string, EmulatorCertificates>();
+
+/**
+ * Making RSA keys takes the better part of a second, and test suites start many nodes: nodes of one process
+ * listening on the same host share one generated CA and node certificate.
+ */
+function sharedCertificates(host: string): EmulatorCertificates {
+  let certificates = certificatesByHost.get(host);
+  if (certificates === undefined) {
+    certificates = generateCertificates({ hosts: [host] });
+    certificatesByHost.set(host, certificates);
+  }
+  return certificates;
+}
+
+/** Starts an EventStoreDB-compatible node in this process. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const secure = options.secure ?? false;
+  const instanceId = randomUUID();
+  const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
+  const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
+
+  const server = createServer({
+    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_SIZE,
+    'grpc.keepalive_time_ms': KEEPALIVE_MS,
+    'grpc.keepalive_timeout_ms': KEEPALIVE_MS,
+  })
+    .use(translateErrors)
+    .use<EmulatorCallContext>(authenticateCalls(secure));
+  // ServerFeatures advertises exactly these services, itself included (§3.16).
+  const served = [StreamsDefinition, GossipDefinition, ServerFeaturesDefinition];
+  server.add(StreamsDefinition, createStreamsService(node));
+  server.add(GossipDefinition, createGossipService(node));
+  server.add(ServerFeaturesDefinition, createServerFeaturesService(served));
+
+  const certificates = secure ? (options.certificates ?? sharedCertificates(host)) : undefined;
+  const credentials =
+    certificates === undefined
+      ? ServerCredentials.createInsecure()
+      : ServerCredentials.createSsl(null, [
+          { private_key: Buffer.from(certificates.nodeKey), cert_chain: Buffer.from(certificates.nodeCert) },
+        ]);
+  const port = await server.listen(`${host}:${options.port ?? 0}`, credentials);
+  node.endpoint = { host, port };
+
+  let caDir: string | undefined;
+  let caCertPath: string | undefined;
+  if (certificates !== undefined) {
+    caDir = mkdtempSync(join(tmpdir(), 'esdbclient-emulator-'));
+    caCertPath = join(caDir, 'ca.crt');
+    writeFileSync(caCertPath, certificates.caCert);
+  }
+  const uri =
+    caCertPath === undefined
+      ? `esdb://${host}:${port}?tls=false`
+      : `esdb://admin:changeit@${host}:${port}?tls=true&tlsCAFile=${caCertPath}`;
+
+  return {
+    uri,
+    host,
+    port,
+    serverCert: certificates?.caCert,
+    caCertPath,
+    stop: () => {
+      server.forceShutdown();
+      opened.close();
+      if (caDir !== undefined) rmSync(caDir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
