@@ -69,7 +69,7 @@ test('a frame whose checksum fails ends the log', () => {
   first.log.close();
   const path = join(dir, 'events.log');
   const bytes = readFileSync(path);
-  bytes[bytes.length - 10] ^= 0xff;
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
   rmSync(path);
   appendFileSync(path, bytes);
   const reopened = DurableLog.open(dir);

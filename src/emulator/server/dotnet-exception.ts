@@ -13,12 +13,16 @@ export class DotnetException extends Error {
 /** The messages of the .NET exceptions the server's gRPC code can throw while reading a request. */
 export const dotnetExceptions = {
   /** `new ArgumentNullException(paramName)`. */
-  argumentNull: (parameter: string) => new DotnetException(`Value cannot be null. (Parameter '${parameter}')`),
+  argumentNull: (parameter: string) =>
+    new DotnetException(`Value cannot be null. (Parameter '${parameter}')`),
   /** `new ArgumentException(message, paramName)`. */
-  argument: (message: string, parameter: string) => new DotnetException(`${message} (Parameter '${parameter}')`),
+  argument: (message: string, parameter: string) =>
+    new DotnetException(`${message} (Parameter '${parameter}')`),
   /** `new ArgumentOutOfRangeException(paramName)`. */
   argumentOutOfRange: (parameter: string) =>
-    new DotnetException(`Specified argument was out of the range of valid values. (Parameter '${parameter}')`),
+    new DotnetException(
+      `Specified argument was out of the range of valid values. (Parameter '${parameter}')`,
+    ),
   /** `new KeyNotFoundException()`, which protobuf's `MapField` indexer throws for a missing key. */
   keyNotFound: () => new DotnetException('The given key was not present in the dictionary.'),
   /** Dereferencing a missing message field. */
@@ -56,7 +60,8 @@ const STATUS_CODE_NAMES: Readonly<Record<Status, string>> = {
  * RpcException.cs and Status.cs), not just its detail text.
  */
 export function dotnetMessageOf(error: unknown): string {
-  if (error instanceof RpcError) return `Status(StatusCode="${STATUS_CODE_NAMES[error.code]}", Detail="${error.details}")`;
+  if (error instanceof RpcError)
+    return `Status(StatusCode="${STATUS_CODE_NAMES[error.code]}", Detail="${error.details}")`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

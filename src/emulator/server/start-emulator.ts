@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { createServer } from 'nice-grpc';
 import { GossipDefinition } from '../../generated/gossip.js';
+import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
 import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
 import { StreamsDefinition } from '../../generated/streams.js';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
 import { createGossipService } from '../services/gossip.js';
+import { createPersistentSubscriptionsService } from '../services/persistent-subscriptions/index.js';
 import { createServerFeaturesService } from '../services/server-features.js';
 import { createStreamsService } from '../services/streams/index.js';
 import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
@@ -91,8 +93,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     .use(translateErrors)
     .use<EmulatorCallContext>(authenticateCalls(secure));
   // ServerFeatures advertises exactly these services, itself included (§3.16).
-  const served = [StreamsDefinition, GossipDefinition, ServerFeaturesDefinition];
+  const served = [StreamsDefinition, PersistentSubscriptionsDefinition, GossipDefinition, ServerFeaturesDefinition];
   server.add(StreamsDefinition, createStreamsService(node));
+  server.add(PersistentSubscriptionsDefinition, createPersistentSubscriptionsService(node));
   server.add(GossipDefinition, createGossipService(node));
   server.add(ServerFeaturesDefinition, createServerFeaturesService(served));
 

@@ -4,7 +4,8 @@ import { uuidToText } from './uuid.js';
 
 /** .NET's `Guid.Parse` failure texts (System.Private.CoreLib Guid.cs and its resource strings). */
 const GUID_UNRECOGNIZED = 'Unrecognized Guid format.';
-const GUID_INVALID_LENGTH = 'Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).';
+const GUID_INVALID_LENGTH =
+  'Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).';
 const GUID_DASHES = 'Dashes are in the wrong position for GUID parsing.';
 const GUID_INVALID_CHAR = 'Guid string should only contain hexadecimal characters.';
 
@@ -49,6 +50,7 @@ function checkHyphenated(text: string): void {
   const dashesInPlace = [8, 13, 18, 23].every((index) => text[index] === '-');
   if (text.length !== 36) throw dotnetExceptions.format(GUID_INVALID_LENGTH);
   if (!dashesInPlace) throw dotnetExceptions.format(GUID_DASHES);
-  const digits = text.slice(0, 8) + text.slice(9, 13) + text.slice(14, 18) + text.slice(19, 23) + text.slice(24);
+  const digits =
+    text.slice(0, 8) + text.slice(9, 13) + text.slice(14, 18) + text.slice(19, 23) + text.slice(24);
   if (!HEX.test(digits)) throw dotnetExceptions.format(GUID_INVALID_CHAR);
 }

@@ -1,9 +1,10 @@
 import type { UUID } from '../../generated/shared.js';
 import { rpcErrors } from '../server/rpc-error.js';
 import type { ProposedEvent } from '../store/stored-event.js';
-import { uuidToText } from './uuid.js';
+import { guidFromDto } from './dotnet-guid.js';
+import { eventSizeOnDisk, serverEvent } from './server-event.js';
 
-/** The proposed-message shape Append and BatchAppend share (fields 1–4). */
+/** The fields of `AppendReq.ProposedMessage`. */
 export interface ProposedMessageFields {
   readonly id: UUID | undefined;
   readonly metadata: Readonly<Record<string, string>>;
@@ -12,11 +13,10 @@ export interface ProposedMessageFields {
 }
 
 /**
- * Reads one proposed message the way Streams.Append.cs does (§3.3 step 3, §3.10): `type` then `content-type`
- * are required, only exactly `application/json` marks the event JSON, other metadata keys are dropped. The
- * size that counts towards `MaxAppendSize` is data + custom metadata + 2 bytes per UTF-16 unit of the type
- * (`Event.SizeOnDisk`); `countSize` sees it before the id is parsed, as in the server, so a size limit wins over
- * a bad id. An id that is not a UUID makes the handler throw (UNKNOWN, §3.1).
+ * Reads one Append proposed message in the order Streams.Append.cs does (§3.3 step 3): `type` then
+ * `content-type` are required (`missing-required-metadata-property`), then the size counts towards
+ * `MaxAppendSize` through `countSize`, which may throw; only then is the id parsed and the event built, so a bad
+ * id or an empty type fails as an unhandled exception (UNKNOWN, §3.1) after any size error.
  */
 export function proposedEventOf(
   message: ProposedMessageFields,
@@ -26,14 +26,8 @@ export function proposedEventOf(
   if (eventType === undefined) throw rpcErrors.missingRequiredMetadataProperty('type');
   const contentType = message.metadata['content-type'];
   if (contentType === undefined) throw rpcErrors.missingRequiredMetadataProperty('content-type');
-  countSize(message.data.length + message.customMetadata.length + 2 * eventType.length);
-  const eventId = uuidToText(message.id);
-  if (eventId === undefined) throw new TypeError('the proposed message id is not a UUID');
-  return {
-    eventId,
-    eventType,
-    isJson: contentType === 'application/json',
-    data: message.data,
-    metadata: message.customMetadata,
-  };
+  const data = message.data;
+  const metadata = message.customMetadata;
+  countSize(eventSizeOnDisk({ eventType, data, metadata }));
+  return serverEvent({ eventId: guidFromDto(message.id), eventType, contentType, data, metadata });
 }

@@ -64,7 +64,10 @@ export const batchAppendStatuses = {
   maximumAppendSizeExceeded: (maxAppendSize: number): Status => ({
     code: Code.INVALID_ARGUMENT,
     message: 'MaximumAppendSizeExceeded',
-    details: packed('MaximumAppendSizeExceeded', MaximumAppendSizeExceeded.encode({ maxAppendSize }).finish()),
+    details: packed(
+      'MaximumAppendSizeExceeded',
+      MaximumAppendSizeExceeded.encode({ maxAppendSize }).finish(),
+    ),
   }),
   /** `message` is the text of the exception the server caught. */
   badRequest: (message: string): Status => ({

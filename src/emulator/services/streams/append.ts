@@ -7,6 +7,7 @@ import type { ExpectedRevision } from '../../store/expected-revision.js';
 import type { ProposedEvent } from '../../store/stored-event.js';
 import { expectedRevisionOf } from '../../wire/expected-revision.js';
 import { streamNameOf } from '../../wire/stream-name.js';
+import { expectedRevisionAsServerReadsIt } from '../../wire/stream-revision.js';
 import { proposedEventOf } from '../../wire/proposed-event.js';
 
 const EXPECTED_REVISION_CASE =
@@ -33,7 +34,9 @@ export function createAppend(node: EmulatorNode) {
     }
     const options = first.value.content.value;
     const streamName = streamNameOf(options.streamIdentifier);
-    const expected = expectedRevisionOf(options.expectedStreamRevision, EXPECTED_REVISION_CASE);
+    const expected = expectedRevisionAsServerReadsIt(
+      expectedRevisionOf(options.expectedStreamRevision, EXPECTED_REVISION_CASE),
+    );
     checkStreamAccess(node.store, context.user, 'write', streamName);
 
     const events: ProposedEvent[] = [];

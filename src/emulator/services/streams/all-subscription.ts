@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { ReadResp } from '../../../generated/streams.js';
+import { isVisibleInAll } from '../../store/all-filter.js';
+import type { EventStore } from '../../store/event-store.js';
+import { resolveRecord } from '../../store/link-resolution.js';
+import {
+  BEFORE_START,
+  comparePositions,
+  compareWirePositions,
+  type LogPosition,
+  positionOf,
+  toWirePosition,
+} from '../../store/log-position.js';
+import { CommitSignal } from './commit-signal.js';
+import { forwardsStartIndex } from './read-all.js';
+import type { ReadPlan } from './read-request.js';
+import { invalidPosition } from './read-request-errors.js';
+import {
+  caughtUpResponse,
+  checkpointResponse,
+  confirmationResponse,
+  eventResponse,
+} from './read-responses.js';
+import { READ_BATCH_SIZE } from './stream-pages.js';
+
+type AllSubscriptionPlan = Extract<ReadPlan, { kind: 'subscribe-all' }>;
+
+/** `SubscriptionsService.DontReportCheckpointReached`: a live checkpoint interval of -1 reports none. */
+const NO_LIVE_CHECKPOINTS = -1;
+
+/**
+ * A catch-up subscription to `$all`, optionally filtered, as 24.10 runs it (§3.8, §3.9;
+ * Enumerator.AllSubscription.cs, Enumerator.AllSubscriptionFiltered.cs, SubscriptionsService.cs). The start point
+ * is exclusive. After the confirmation it catches up from storage if the log has records past the start point,
+ * then says `caught_up` and delivers what is committed after the confirmation and was not sent yet. A filtered
+ * subscription also sends checkpoints: while catching up, each time the records considered reach
+ * multiplier × window and once at the end of catching up; while live, at every interval-th committed record.
+ * The call only ends when the client cancels or on error; `fell_behind` is never sent.
+ */
+export async function* subscribeToAll(
+  store: EventStore,
+  plan: AllSubscriptionPlan,
+  signal: AbortSignal,
+): AsyncGenerator<ReadResp, void, undefined> {
+  const commits = new CommitSignal(store);
+  try {
+    // The live subscription service confirms with the start of the last record it indexed (IndexCommitter.cs).
+    const confirmedAt = store.log.length;
+    const lastRecord = store.log.at(-1);
+    const lastIndexed = lastRecord === undefined ? BEFORE_START : positionOf(lastRecord);
+    yield confirmationResponse(randomUUID());
+
+    const state: SubscriptionState = {
+      checkpoint:
+        plan.start.kind === 'start'
+          ? BEFORE_START
+          : plan.start.kind === 'end'
+            ? lastIndexed
+            : plan.start.position,
+      lastCheckpointSent: undefined,
+    };
+    if (comparePositions(state.checkpoint, lastIndexed) < 0) {
+      yield* catchUp(store, plan, state);
+    }
+    yield caughtUpResponse();
+    yield* live(store, plan, state, confirmedAt, commits, signal);
+  } finally {
+    commits.close();
+  }
+}
+
+interface SubscriptionState {
+  /** The position of the last event or checkpoint sent on, or the client's start point. */
+  checkpoint: LogPosition;
+  /** The enumerator drops any checkpoint not after the last one it passed on, comparing wire values. */
+  lastCheckpointSent: { commitPosition: bigint; preparePosition: bigint } | undefined;
+}
+
+/** A checkpoint message unless it is not after the last one sent. */
+function checkpointMessage(state: SubscriptionState, position: LogPosition): ReadResp | undefined {
+  const wire = toWirePosition(position);
+  if (state.lastCheckpointSent !== undefined && compareWirePositions(wire, state.lastCheckpointSent) <= 0) {
+    return undefined;
+  }
+  state.lastCheckpointSent = wire;
+  return checkpointResponse(position);
+}
+
+/**
+ * Catching up from storage. Reads start at the checkpoint (at 0 for `start`) and skip what is not after it. A
+ * filtered subscription reads in pages of at most 32 matches or `window` records considered, the way the server
+ * does, because its checkpoints depend on them: when the records considered reach the interval, it sends the
+ * later of the last event sent and the page's start.
+ */
+function* catchUp(
+  store: EventStore,
+  plan: AllSubscriptionPlan,
+  state: SubscriptionState,
+): Generator<ReadResp, void, undefined> {
+  const readFrom =
+    state.checkpoint.commit < 0n && state.checkpoint.prepare < 0n
+      ? { commit: 0n, prepare: 0n }
+      : state.checkpoint;
+  const startIndex = readFrom.commit < 0n ? undefined : forwardsStartIndex(store, readFrom.commit);
+  if (startIndex === undefined) throw invalidPosition();
+  let index = startIndex;
+  const filter = plan.filter;
+  const accepts = filter?.matches ?? isVisibleInAll;
+  if (filter === undefined) {
+    for (let record = store.log[index]; record !== undefined; record = store.log[index]) {
+      index += 1;
+      if (!accepts(record)) continue;
+      const position = positionOf(record);
+      if (comparePositions(position, state.checkpoint) <= 0) continue;
+      state.checkpoint = position;
+      yield eventResponse(resolveRecord(store, record, plan.resolveLinks, 'read'), plan.uuidForm);
+    }
+    return;
+  }
+
+  let pageStart: LogPosition = readFrom;
+  let nextPage: LogPosition = readFrom;
+  let matched = 0n;
+  let considered = 0;
+  let counter = 0;
+  for (;;) {
+    if (matched >= READ_BATCH_SIZE || considered >= filter.window) {
+      // A full page that did not reach the end (AllReader.cs stops before its end-of-log test).
+      counter += considered;
+      if (counter >= filter.checkpointInterval) {
+        if (filter.checkpointInterval === 0) throw new RangeError('Attempted to divide by zero.');
+        counter %= filter.checkpointInterval;
+        if (comparePositions(state.checkpoint, pageStart) < 0) state.checkpoint = pageStart;
+        const message = checkpointMessage(state, state.checkpoint);
+        if (message !== undefined) yield message;
+      }
+      pageStart = nextPage;
+      matched = 0n;
+      considered = 0;
+      continue;
+    }
+    const record = store.log[index];
+    if (record === undefined) {
+      // The end of the log: one checkpoint, then live.
+      const message = checkpointMessage(state, state.checkpoint);
+      if (message !== undefined) yield message;
+      return;
+    }
+    index += 1;
+    considered += 1;
+    nextPage = { commit: record.endPosition, prepare: 0n };
+    if (!accepts(record)) continue;
+    matched += 1n;
+    const position = positionOf(record);
+    if (comparePositions(position, state.checkpoint) <= 0) continue;
+    state.checkpoint = position;
+    yield eventResponse(resolveRecord(store, record, plan.resolveLinks, 'read'), plan.uuidForm);
+  }
+}
+
+/**
+ * Live: every record committed since the confirmation, in order, as the subscription service passes them on.
+ * Events and checkpoints not after what was already sent are skipped (Enumerator.AllSubscription*.cs `GoLive`).
+ * The service counts every record for a filtered subscription, matching or not, and reports the position of each
+ * interval-th one; its counter is an `int`.
+ */
+async function* live(
+  store: EventStore,
+  plan: AllSubscriptionPlan,
+  state: SubscriptionState,
+  confirmedAt: number,
+  commits: CommitSignal,
+  signal: AbortSignal,
+): AsyncGenerator<ReadResp, void, undefined> {
+  const filter = plan.filter;
+  const accepts = filter?.matches ?? isVisibleInAll;
+  const liveInterval = filter === undefined ? NO_LIVE_CHECKPOINTS : filter.checkpointInterval | 0;
+  let counter = 0;
+  let cursor = confirmedAt;
+  for (;;) {
+    for (let record = store.log[cursor]; record !== undefined; record = store.log[cursor]) {
+      cursor += 1;
+      const position = positionOf(record);
+      if (accepts(record) && comparePositions(position, state.checkpoint) > 0) {
+        state.checkpoint = position;
+        yield eventResponse(resolveRecord(store, record, plan.resolveLinks, 'live'), plan.uuidForm);
+      }
+      if (liveInterval === NO_LIVE_CHECKPOINTS) continue;
+      counter += 1;
+      if (counter < liveInterval) continue;
+      counter = 0;
+      if (comparePositions(position, state.checkpoint) < 0) continue;
+      state.checkpoint = position;
+      const message = checkpointMessage(state, position);
+      if (message !== undefined) yield message;
+    }
+    if (!(await commits.next(signal))) return;
+  }
+}

@@ -1,0 +1,80 @@
+import type { DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } from '../../../generated/streams.js';
+import type { User } from '../../auth/user.js';
+import { checkStreamAccess } from '../../auth/check-stream-access.js';
+import type { EmulatorNode } from '../../node.js';
+import type { EmulatorCallContext } from '../../server/middleware.js';
+import { rpcErrors } from '../../server/rpc-error.js';
+import { expectedVersionNumber } from '../../store/expected-revision.js';
+import { expectedRevisionOf } from '../../wire/expected-revision.js';
+import { expectedRevisionAsServerReadsIt } from '../../wire/stream-revision.js';
+import { streamNameOf } from '../../wire/stream-name.js';
+
+/** The CLR names of the oneof-case enums, for the INVALID_ARGUMENT text of an unset expected revision. */
+const DELETE_CASE = 'EventStore.Client.Streams.DeleteReq+Types+Options+ExpectedStreamRevisionOneofCase';
+const TOMBSTONE_CASE = 'EventStore.Client.Streams.TombstoneReq+Types+Options+ExpectedStreamRevisionOneofCase';
+
+/** TombstoneResp's `position_option` has the same shape. */
+type DeletePosition = DeleteResp['positionOption'];
+
+/** `Streams.Delete`: soft delete, a `{"$tb": long.MaxValue}` metadata event in `$$stream` (§3.4, §3.13). */
+export function createDelete(node: EmulatorNode) {
+  return function deleteStream(request: DeleteReq, context: EmulatorCallContext): Promise<DeleteResp> {
+    return Promise.resolve({
+      positionOption: runDelete(node, request.options, context.user, 'soft', DELETE_CASE),
+    });
+  };
+}
+
+/** `Streams.Tombstone`: hard delete, a `$streamDeleted` record numbered `long.MaxValue` (§3.4, §3.13). */
+export function createTombstone(node: EmulatorNode) {
+  return function tombstone(request: TombstoneReq, context: EmulatorCallContext): Promise<TombstoneResp> {
+    return Promise.resolve({
+      positionOption: runDelete(node, request.options, context.user, 'hard', TOMBSTONE_CASE),
+    });
+  };
+}
+
+/**
+ * The steps both handlers take, in the server's order (Streams.Delete.cs): stream name, expected revision,
+ * `Delete` access, then the write. Failures are gRPC errors, never in-band (§3.4, §5 item 1).
+ */
+function runDelete(
+  node: EmulatorNode,
+  options: DeleteReq['options'] | TombstoneReq['options'],
+  user: User,
+  kind: 'soft' | 'hard',
+  oneofCaseType: string,
+): DeletePosition {
+  // The server dereferences both without a check: a missing one is an unhandled exception (§3.1).
+  if (options === undefined) throw new TypeError('the delete request has no options');
+  const streamName = streamNameOf(options.streamIdentifier);
+  const expected = expectedRevisionAsServerReadsIt(
+    expectedRevisionOf(options.expectedStreamRevision, oneofCaseType),
+  );
+  checkStreamAccess(node.store, user, 'delete', streamName);
+  // An empty name reaches the server as null; the internal DeleteStream message refuses it (ClientMessage.cs).
+  if (streamName === '') throw new TypeError('the stream name is empty');
+
+  const outcome =
+    kind === 'soft'
+      ? node.store.softDelete(streamName, expected)
+      : node.store.tombstone(streamName, expected);
+  switch (outcome.kind) {
+    case 'wrong-expected-version':
+      throw rpcErrors.wrongExpectedVersion(
+        streamName,
+        expectedVersionNumber(expected),
+        outcome.currentEventNumber,
+      );
+    case 'stream-deleted':
+      throw rpcErrors.streamDeleted(streamName);
+    case 'success':
+      // Commit == prepare == the position of the record just written (§3.12).
+      return outcome.position === undefined
+        ? { $case: 'noPosition', value: {} }
+        : {
+            $case: 'position',
+            value: { commitPosition: outcome.position, preparePosition: outcome.position },
+          };
+  }
+}

@@ -1,0 +1,70 @@
+import type { ReadResp } from '../../../generated/streams.js';
+import type { ResolvedRecord } from '../../store/link-resolution.js';
+import { type LogPosition, toWirePosition, UINT64_MAX } from '../../store/log-position.js';
+import { toRecordedEvent } from '../../wire/recorded-event.js';
+import type { UuidForm } from '../../wire/uuid.js';
+
+/*
+ * The messages of a `Streams.Read` response stream (§2.4, §3.7, §3.8; Streams.Read.cs `TryConvertReadResponse`).
+ */
+
+/**
+ * An `event` message. Each recorded event carries its own positions; `commit_position` is the original record's,
+ * the link when there is one (§3.7). Every record the emulator stores is self-committed, so it is always known.
+ */
+export function eventResponse(resolved: ResolvedRecord, uuidForm: UuidForm): ReadResp {
+  const original = resolved.link ?? resolved.event;
+  return {
+    content: {
+      $case: 'event',
+      value: {
+        event: resolved.event && toRecordedEvent(resolved.event, uuidForm),
+        link: resolved.link && toRecordedEvent(resolved.link, uuidForm),
+        position:
+          original === undefined
+            ? { $case: 'noPosition', value: {} }
+            : { $case: 'commitPosition', value: original.position },
+      },
+    },
+  };
+}
+
+/** The first message of a catch-up subscription (§3.8). */
+export function confirmationResponse(subscriptionId: string): ReadResp {
+  return { content: { $case: 'confirmation', value: { subscriptionId } } };
+}
+
+/** A checkpoint of a filtered `$all` subscription; no timestamp before 25.1 (§2.4, §3.9). */
+export function checkpointResponse(position: LogPosition): ReadResp {
+  return { content: { $case: 'checkpoint', value: { ...toWirePosition(position), timestamp: undefined } } };
+}
+
+/** `caught_up`, empty in 24.10 (§0 version matrix, §3.8). */
+export function caughtUpResponse(): ReadResp {
+  return { content: { $case: 'caughtUp', value: { timestamp: undefined } } };
+}
+
+/** The one message a plain read of a missing or soft-deleted stream sends (§3.7). */
+export function streamNotFoundResponse(streamName: string): ReadResp {
+  return {
+    content: {
+      $case: 'streamNotFound',
+      value: { streamIdentifier: { streamName: Buffer.from(streamName, 'utf8') } },
+    },
+  };
+}
+
+/** A stream revision on the wire: -1 is `StreamRevision.End`, UINT64 max. */
+function wireRevision(eventNumber: bigint): bigint {
+  return eventNumber < 0n ? UINT64_MAX : eventNumber;
+}
+
+/** `first_stream_position`, for `control_option.compatibility` ≥ 1 (§3.7). */
+export function firstStreamPositionResponse(eventNumber: bigint): ReadResp {
+  return { content: { $case: 'firstStreamPosition', value: wireRevision(eventNumber) } };
+}
+
+/** `last_stream_position`, for `control_option.compatibility` ≥ 1 (§3.7). */
+export function lastStreamPositionResponse(eventNumber: bigint): ReadResp {
+  return { content: { $case: 'lastStreamPosition', value: wireRevision(eventNumber) } };
+}

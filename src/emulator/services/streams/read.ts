@@ -1,0 +1,43 @@
+import type { CallContext } from 'nice-grpc';
+import type { ReadReq, ReadResp } from '../../../generated/streams.js';
+import { checkStreamAccess } from '../../auth/check-stream-access.js';
+import type { EmulatorNode } from '../../node.js';
+import type { EmulatorCallContext } from '../../server/middleware.js';
+import { subscribeToAll } from './all-subscription.js';
+import { readAll } from './read-all.js';
+import { readPlanOf, readTargetOf } from './read-request.js';
+import { readStream } from './read-stream.js';
+import { subscribeToStream } from './stream-subscription.js';
+
+/**
+ * `Streams.Read` (§3.7, §3.8; server: Streams.Read.cs): validates the request in the server's order (options,
+ * `uuid_option`, `stream_option`, the read access check, then the allowed combinations and their arguments) and
+ * runs the plain read or catch-up subscription it asks for. Messages go out as the client takes them: nice-grpc
+ * waits for the transport to drain before pulling the next one.
+ */
+export function createRead(node: EmulatorNode) {
+  return async function* read(
+    request: ReadReq,
+    context: EmulatorCallContext & CallContext,
+  ): AsyncGenerator<ReadResp, void, undefined> {
+    const target = readTargetOf(request);
+    checkStreamAccess(node.store, context.user, 'read', target.streamName);
+    const plan = readPlanOf(target);
+    switch (plan.kind) {
+      case 'nothing':
+        return;
+      case 'read-stream':
+        yield* readStream(node.store, plan, context.signal);
+        return;
+      case 'read-all':
+        yield* readAll(node.store, plan, context.signal);
+        return;
+      case 'subscribe-stream':
+        yield* subscribeToStream(node.store, plan, context.signal);
+        return;
+      case 'subscribe-all':
+        yield* subscribeToAll(node.store, plan, context.signal);
+        return;
+    }
+  };
+}
