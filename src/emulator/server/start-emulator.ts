@@ -10,8 +10,10 @@ import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
 import { StreamsDefinition } from '../../generated/streams.js';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
 import { createGossipService } from '../services/gossip.js';
+import { persistentSubscriptionsOf } from '../persistent/registry-of-node.js';
 import { createPersistentSubscriptionsService } from '../services/persistent-subscriptions/index.js';
 import { createServerFeaturesService } from '../services/server-features.js';
+import { emulatorStreamsDefinition } from '../services/streams/definition.js';
 import { createStreamsService } from '../services/streams/index.js';
 import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
 import { createStore } from './create-store.js';
@@ -93,8 +95,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     .use(translateErrors)
     .use<EmulatorCallContext>(authenticateCalls(secure));
   // ServerFeatures advertises exactly these services, itself included (§3.16).
-  const served = [StreamsDefinition, PersistentSubscriptionsDefinition, GossipDefinition, ServerFeaturesDefinition];
-  server.add(StreamsDefinition, createStreamsService(node));
+  const served = [
+    StreamsDefinition,
+    PersistentSubscriptionsDefinition,
+    GossipDefinition,
+    ServerFeaturesDefinition,
+  ];
+  server.add(emulatorStreamsDefinition, createStreamsService(node));
   server.add(PersistentSubscriptionsDefinition, createPersistentSubscriptionsService(node));
   server.add(GossipDefinition, createGossipService(node));
   server.add(ServerFeaturesDefinition, createServerFeaturesService(served));
@@ -129,6 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     caCertPath,
     stop: () => {
       server.forceShutdown();
+      persistentSubscriptionsOf(node).close();
       opened.close();
       if (caDir !== undefined) rmSync(caDir, { recursive: true, force: true });
       return Promise.resolve();

@@ -23,16 +23,24 @@ function featuresOf(serviceName: string, methodName: string): string[] {
 }
 
 /**
+ * Methods our protos declare that a 24.10 server does not have: `TruncateParked` exists only in unreleased
+ * KurrentDB builds (§1.2), and the emulator answers it UNIMPLEMENTED like 24.10 does.
+ */
+const NOT_IN_EMULATED_VERSION = new Set([
+  'event_store.client.persistent_subscriptions.persistentsubscriptions/truncateparked',
+]);
+
+/**
  * `ServerFeatures.GetSupportedMethods` (§3.16): one lower-cased entry per method of every client service the
  * emulator serves, so clients pick exactly the code paths the emulator implements.
  */
 export function createServerFeaturesService(served: readonly ServiceShape[]) {
   const methods: SupportedMethod[] = served.flatMap((service) => {
     const serviceName = service.fullName.toLowerCase();
-    return Object.values(service.methods).map((method) => {
-      const methodName = method.name.toLowerCase();
-      return { serviceName, methodName, features: featuresOf(serviceName, methodName) };
-    });
+    return Object.values(service.methods)
+      .map((method) => method.name.toLowerCase())
+      .filter((methodName) => !NOT_IN_EMULATED_VERSION.has(`${serviceName}/${methodName}`))
+      .map((methodName) => ({ serviceName, methodName, features: featuresOf(serviceName, methodName) }));
   });
   const answer: SupportedMethods = { methods, eventStoreServerVersion: EMULATED_SERVER_VERSION };
   return {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReadResp } from '../../../generated/streams.js';
+import type { ReadResponse } from './read-responses.js';
 import { isVisibleInAll } from '../../store/all-filter.js';
 import type { EventStore } from '../../store/event-store.js';
 import { resolveRecord } from '../../store/link-resolution.js';
@@ -41,7 +41,7 @@ export async function* subscribeToAll(
   store: EventStore,
   plan: AllSubscriptionPlan,
   signal: AbortSignal,
-): AsyncGenerator<ReadResp, void, undefined> {
+): AsyncGenerator<ReadResponse, void, undefined> {
   const commits = new CommitSignal(store);
   try {
     // The live subscription service confirms with the start of the last record it indexed (IndexCommitter.cs).
@@ -77,7 +77,7 @@ interface SubscriptionState {
 }
 
 /** A checkpoint message unless it is not after the last one sent. */
-function checkpointMessage(state: SubscriptionState, position: LogPosition): ReadResp | undefined {
+function checkpointMessage(state: SubscriptionState, position: LogPosition): ReadResponse | undefined {
   const wire = toWirePosition(position);
   if (state.lastCheckpointSent !== undefined && compareWirePositions(wire, state.lastCheckpointSent) <= 0) {
     return undefined;
@@ -96,7 +96,7 @@ function* catchUp(
   store: EventStore,
   plan: AllSubscriptionPlan,
   state: SubscriptionState,
-): Generator<ReadResp, void, undefined> {
+): Generator<ReadResponse, void, undefined> {
   const readFrom =
     state.checkpoint.commit < 0n && state.checkpoint.prepare < 0n
       ? { commit: 0n, prepare: 0n }
@@ -171,7 +171,7 @@ async function* live(
   confirmedAt: number,
   commits: CommitSignal,
   signal: AbortSignal,
-): AsyncGenerator<ReadResp, void, undefined> {
+): AsyncGenerator<ReadResponse, void, undefined> {
   const filter = plan.filter;
   const accepts = filter?.matches ?? isVisibleInAll;
   const liveInterval = filter === undefined ? NO_LIVE_CHECKPOINTS : filter.checkpointInterval | 0;

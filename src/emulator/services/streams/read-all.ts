@@ -1,4 +1,4 @@
-import type { ReadResp } from '../../../generated/streams.js';
+import type { ReadResponse } from './read-responses.js';
 import { isVisibleInAll } from '../../store/all-filter.js';
 import type { EventStore } from '../../store/event-store.js';
 import { resolveRecord } from '../../store/link-resolution.js';
@@ -18,7 +18,7 @@ export async function* readAll(
   store: EventStore,
   plan: AllReadPlan,
   signal: AbortSignal,
-): AsyncGenerator<ReadResp, void, undefined> {
+): AsyncGenerator<ReadResponse, void, undefined> {
   const resultType = plan.filter === undefined ? 'ReadAllResult' : 'FilteredReadAllResult';
   const accepts = plan.filter?.matches ?? isVisibleInAll;
   const forwards = plan.direction === 'forwards';

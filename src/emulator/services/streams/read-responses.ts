@@ -1,32 +1,30 @@
 import type { ReadResp } from '../../../generated/streams.js';
 import type { ResolvedRecord } from '../../store/link-resolution.js';
 import { type LogPosition, toWirePosition, UINT64_MAX } from '../../store/log-position.js';
-import { toRecordedEvent } from '../../wire/recorded-event.js';
+import { EncodedMessage } from '../../server/encoded-responses.js';
+import { encodeReadEventResponse } from '../../wire/read-event-encoding.js';
 import type { UuidForm } from '../../wire/uuid.js';
 
 /*
  * The messages of a `Streams.Read` response stream (§2.4, §3.7, §3.8; Streams.Read.cs `TryConvertReadResponse`).
  */
 
+/** A message of a Read response stream: most are built as objects, events go out pre-encoded. */
+export type ReadResponse = ReadResp | EncodedMessage;
+
 /**
  * An `event` message. Each recorded event carries its own positions; `commit_position` is the original record's,
  * the link when there is one (§3.7). Every record the emulator stores is self-committed, so it is always known.
+ * Events are the bulk of every read, so they are written straight to bytes (read-event-encoding.ts).
  */
-export function eventResponse(resolved: ResolvedRecord, uuidForm: UuidForm): ReadResp {
+export function eventResponse(resolved: ResolvedRecord, uuidForm: UuidForm): EncodedMessage {
   const original = resolved.link ?? resolved.event;
-  return {
-    content: {
-      $case: 'event',
-      value: {
-        event: resolved.event && toRecordedEvent(resolved.event, uuidForm),
-        link: resolved.link && toRecordedEvent(resolved.link, uuidForm),
-        position:
-          original === undefined
-            ? { $case: 'noPosition', value: {} }
-            : { $case: 'commitPosition', value: original.position },
-      },
-    },
-  };
+  return new EncodedMessage(
+    encodeReadEventResponse(
+      { event: resolved.event, link: resolved.link, commitPosition: original?.position },
+      uuidForm,
+    ),
+  );
 }
 
 /** The first message of a catch-up subscription (§3.8). */

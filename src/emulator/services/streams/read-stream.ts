@@ -1,4 +1,4 @@
-import type { ReadResp } from '../../../generated/streams.js';
+import type { ReadResponse } from './read-responses.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 import type { EventStore } from '../../store/event-store.js';
 import { resolveRecord } from '../../store/link-resolution.js';
@@ -23,7 +23,7 @@ export function* readStream(
   store: EventStore,
   plan: StreamReadPlan,
   signal: AbortSignal,
-): Generator<ReadResp, void, undefined> {
+): Generator<ReadResponse, void, undefined> {
   // Storage refuses a page size of 0 and a forwards start of -1 (`end`) before looking at the stream; the
   // enumerator reports that as an unexpected result (IndexReader.cs `Ensure.Positive`/`Ensure.Nonnegative`).
   if (plan.count === 0n || (plan.direction === 'forwards' && plan.start.kind === 'end')) {

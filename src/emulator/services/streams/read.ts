@@ -1,5 +1,6 @@
 import type { CallContext } from 'nice-grpc';
-import type { ReadReq, ReadResp } from '../../../generated/streams.js';
+import type { ReadReq } from '../../../generated/streams.js';
+import type { ReadResponse } from './read-responses.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
 import type { EmulatorNode } from '../../node.js';
 import type { EmulatorCallContext } from '../../server/middleware.js';
@@ -19,7 +20,7 @@ export function createRead(node: EmulatorNode) {
   return async function* read(
     request: ReadReq,
     context: EmulatorCallContext & CallContext,
-  ): AsyncGenerator<ReadResp, void, undefined> {
+  ): AsyncGenerator<ReadResponse, void, undefined> {
     const target = readTargetOf(request);
     checkStreamAccess(node.store, context.user, 'read', target.streamName);
     const plan = readPlanOf(target);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReadResp } from '../../../generated/streams.js';
+import type { ReadResponse } from './read-responses.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 import type { EventStore } from '../../store/event-store.js';
 import { resolveRecord } from '../../store/link-resolution.js';
@@ -24,7 +24,7 @@ export async function* subscribeToStream(
   store: EventStore,
   plan: StreamSubscriptionPlan,
   signal: AbortSignal,
-): AsyncGenerator<ReadResp, void, undefined> {
+): AsyncGenerator<ReadResponse, void, undefined> {
   const name = plan.streamName;
   if (store.isTombstoned(name)) throw rpcErrors.streamDeleted(name);
   const commits = new CommitSignal(store);
@@ -41,7 +41,7 @@ export async function* subscribeToStream(
         : plan.start.kind === 'end'
           ? lastAtConfirmation
           : plan.start.revision;
-    const deliver = (record: StoredEvent): ReadResp =>
+    const deliver = (record: StoredEvent): ReadResponse =>
       eventResponse(resolveRecord(store, record, plan.resolveLinks, 'live'), plan.uuidForm);
 
     if (checkpoint < lastAtConfirmation) {
