@@ -11,6 +11,7 @@ import { StreamsDefinition } from '../../generated/streams.js';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
 import { createGossipService } from '../services/gossip.js';
 import { persistentSubscriptionsOf } from '../persistent/registry-of-node.js';
+import { emulatorPersistentSubscriptionsDefinition } from '../services/persistent-subscriptions/definition.js';
 import { createPersistentSubscriptionsService } from '../services/persistent-subscriptions/index.js';
 import { createServerFeaturesService } from '../services/server-features.js';
 import { emulatorStreamsDefinition } from '../services/streams/definition.js';
@@ -102,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ServerFeaturesDefinition,
   ];
   server.add(emulatorStreamsDefinition, createStreamsService(node));
-  server.add(PersistentSubscriptionsDefinition, createPersistentSubscriptionsService(node));
+  server.add(emulatorPersistentSubscriptionsDefinition, createPersistentSubscriptionsService(node));
   server.add(GossipDefinition, createGossipService(node));
   server.add(ServerFeaturesDefinition, createServerFeaturesService(served));
 

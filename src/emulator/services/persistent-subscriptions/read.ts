@@ -1,5 +1,5 @@
 import type { CallContext } from 'nice-grpc';
-import type { ReadReq, ReadResp } from '../../../generated/persistent.js';
+import type { ReadReq } from '../../../generated/persistent.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
 import type { EmulatorNode } from '../../node.js';
 import { persistentSubscriptionsOf } from '../../persistent/registry-of-node.js';
@@ -8,7 +8,7 @@ import { rpcErrors } from '../../server/rpc-error.js';
 import type { UuidForm } from '../../wire/uuid.js';
 import { pumpAcks } from './ack-pump.js';
 import { DeliveryQueue } from './delivery-queue.js';
-import { eventMessage, subscriptionConfirmation } from './read-responses.js';
+import { eventMessage, type PersistentReadResponse, subscriptionConfirmation } from './read-responses.js';
 import { sourceNameOf } from './source-of.js';
 
 /** The request header NODE and NET send, shown as the consumer's connection name (§4). */
@@ -27,7 +27,7 @@ export function createRead(node: EmulatorNode) {
   return async function* read(
     requests: AsyncIterable<ReadReq>,
     context: EmulatorCallContext & CallContext,
-  ): AsyncGenerator<ReadResp, void, undefined> {
+  ): AsyncGenerator<PersistentReadResponse, void, undefined> {
     const iterator = requests[Symbol.asyncIterator]();
     const first = await iterator.next();
     // A client that closes without a word gets OK.
@@ -47,7 +47,7 @@ export function createRead(node: EmulatorNode) {
     if (source === '') throw new TypeError('the read names no stream');
 
     const groupName = options.groupName;
-    const queue = new DeliveryQueue<ReadResp>();
+    const queue = new DeliveryQueue<PersistentReadResponse>();
     const outcome = registry.connect(
       source,
       groupName,
