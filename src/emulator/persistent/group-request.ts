@@ -95,9 +95,14 @@ export function createCommandOf(request: CreateReq): GroupCommand {
 export function updateCommandOf(request: UpdateReq): GroupCommand {
   const options = request.options;
   if (options === undefined) throw new TypeError('the update request has no options');
-  const settings = options.settings;
-  if (settings === undefined) throw new TypeError('the update request has no settings');
-  const groupSettings = settingsOf(settings, strategyEnumName(settings.namedConsumerStrategy));
+  // Unlike Create, Update.cs reads the settings only when it builds the subsystem's message, after the start:
+  // an unset start with no settings is INVALID_ARGUMENT, not UNKNOWN.
+  const requiredSettings = (): UpdateReq_Settings => {
+    if (options.settings === undefined) throw new TypeError('the update request has no settings');
+    return options.settings;
+  };
+  const groupSettingsOf = (settings: UpdateReq_Settings): GroupSettings =>
+    settingsOf(settings, strategyEnumName(settings.namedConsumerStrategy));
   const streamOption = options.streamOption;
   if (streamOption?.$case === 'all') {
     const allOption = streamOption.value.allOption;
@@ -107,7 +112,7 @@ export function updateCommandOf(request: UpdateReq): GroupCommand {
       kind: 'all',
       groupName: options.groupName,
       startFrom,
-      settings: groupSettings,
+      settings: groupSettingsOf(requiredSettings()),
       filter: undefined,
     };
   }
@@ -121,11 +126,18 @@ export function updateCommandOf(request: UpdateReq): GroupCommand {
         stream.revisionOption,
         `${CLR_NAMESPACE}.UpdateReq+Types+StreamOptions+RevisionOptionOneofCase`,
       ),
-      settings: groupSettings,
+      settings: groupSettingsOf(requiredSettings()),
     };
   }
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the legacy shape NODE 1.3.1 sends (§5 item 7)
-  return legacyCommand(options.streamIdentifier, options.groupName, settings.revision, groupSettings);
+  const settings = requiredSettings();
+  /* eslint-disable @typescript-eslint/no-deprecated -- the legacy shape NODE 1.3.1 sends (§5 item 7) */
+  return legacyCommand(
+    options.streamIdentifier,
+    options.groupName,
+    settings.revision,
+    groupSettingsOf(settings),
+  );
+  /* eslint-enable @typescript-eslint/no-deprecated */
 }
 
 function legacyCommand(

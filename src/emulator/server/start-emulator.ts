@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServerCredentials } from '@grpc/grpc-js';
-import { createServer } from 'nice-grpc';
 import { GossipDefinition } from '../../generated/gossip.js';
 import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
 import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
@@ -18,7 +16,8 @@ import { emulatorStreamsDefinition } from '../services/streams/definition.js';
 import { createStreamsService } from '../services/streams/index.js';
 import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
 import { createStore } from './create-store.js';
-import { authenticateCalls, type EmulatorCallContext, translateErrors } from './middleware.js';
+import { GrpcServer } from '../grpc/grpc-server.js';
+import { callAuthenticator } from './call-context.js';
 
 /** How to start an emulated node. Every option has a default suited to tests. */
 export interface EmulatorOptions {
@@ -58,9 +57,13 @@ export interface RunningEmulator {
 
 /**
  * The largest single request message the Streams service accepts: 16 MiB less 10 000 bytes (§3.18,
- * ClusterVNodeStartup.cs). gRPC itself refuses bigger ones with RESOURCE_EXHAUSTED.
+ * ClusterVNodeStartup.cs, which raises it for Streams only). gRPC itself refuses bigger ones with
+ * RESOURCE_EXHAUSTED.
  */
-const MAX_RECEIVE_MESSAGE_SIZE = 16 * 1024 * 1024 - 10_000;
+const STREAMS_MAX_RECEIVE_MESSAGE_SIZE = 16 * 1024 * 1024 - 10_000;
+
+/** ASP.NET Core gRPC's default receive limit, which the other services keep: 4 MiB. */
+const DEFAULT_MAX_RECEIVE_MESSAGE_SIZE = 4 * 1024 * 1024;
 
 /** Server keepalive, as the server's defaults: 10 s interval, 10 s timeout (§4). */
 const KEEPALIVE_MS = 10_000;
@@ -88,13 +91,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
   const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
 
-  const server = createServer({
-    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_SIZE,
-    'grpc.keepalive_time_ms': KEEPALIVE_MS,
-    'grpc.keepalive_timeout_ms': KEEPALIVE_MS,
-  })
-    .use(translateErrors)
-    .use<EmulatorCallContext>(authenticateCalls(secure));
+  const server = new GrpcServer({
+    maxReceiveMessageSize: DEFAULT_MAX_RECEIVE_MESSAGE_SIZE,
+    keepaliveMs: KEEPALIVE_MS,
+    authenticate: callAuthenticator(secure),
+  });
   // ServerFeatures advertises exactly these services, itself included (§3.16).
   const served = [
     StreamsDefinition,
@@ -102,19 +103,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     GossipDefinition,
     ServerFeaturesDefinition,
   ];
-  server.add(emulatorStreamsDefinition, createStreamsService(node));
+  server.add(emulatorStreamsDefinition, createStreamsService(node), {
+    maxReceiveMessageSize: STREAMS_MAX_RECEIVE_MESSAGE_SIZE,
+  });
   server.add(emulatorPersistentSubscriptionsDefinition, createPersistentSubscriptionsService(node));
   server.add(GossipDefinition, createGossipService(node));
   server.add(ServerFeaturesDefinition, createServerFeaturesService(served));
 
   const certificates = secure ? (options.certificates ?? sharedCertificates(host)) : undefined;
-  const credentials =
-    certificates === undefined
-      ? ServerCredentials.createInsecure()
-      : ServerCredentials.createSsl(null, [
-          { private_key: Buffer.from(certificates.nodeKey), cert_chain: Buffer.from(certificates.nodeCert) },
-        ]);
-  const port = await server.listen(`${host}:${options.port ?? 0}`, credentials);
+  const port = await server.listen(
+    host,
+    options.port ?? 0,
+    certificates === undefined ? undefined : { key: certificates.nodeKey, cert: certificates.nodeCert },
+  );
   node.endpoint = { host, port };
 
   let caDir: string | undefined;
@@ -135,12 +136,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     serverCert: certificates?.caCert,
     caCertPath,
-    stop: () => {
-      server.forceShutdown();
+    stop: async () => {
       persistentSubscriptionsOf(node).close();
+      await server.close();
       opened.close();
       if (caDir !== undefined) rmSync(caDir, { recursive: true, force: true });
-      return Promise.resolve();
     },
   };
 }

@@ -1,10 +1,12 @@
+import type { CallContext } from 'nice-grpc';
 import type { DeleteReq, DeleteResp } from '../../../generated/persistent.js';
 import type { EmulatorNode } from '../../node.js';
 import { persistentSubscriptionsOf } from '../../persistent/registry-of-node.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { checkOperatorAccess } from './access.js';
 import { throwUnlessSuccess } from './management-errors.js';
 import { sourceNameOf } from './source-of.js';
+import { unanswered } from './unanswered.js';
 
 /**
  * `PersistentSubscriptions.Delete` (§3.14; server: PersistentSubscriptions.Delete.cs): `stream_identifier` (1)
@@ -12,11 +14,16 @@ import { sourceNameOf } from './source-of.js';
  */
 export function createDelete(node: EmulatorNode) {
   const registry = persistentSubscriptionsOf(node);
-  return function deleteGroup(request: DeleteReq, context: EmulatorCallContext): Promise<DeleteResp> {
+  return function deleteGroup(
+    request: DeleteReq,
+    context: EmulatorCallContext & CallContext,
+  ): Promise<DeleteResp> {
     checkOperatorAccess(context.user);
     const options = request.options;
     if (options === undefined) throw new TypeError('the delete request has no options');
     const streamName = sourceNameOf(options.streamOption);
+    // An empty stream name is never answered by a 24.10 server (unanswered.ts).
+    if (streamName === '') return unanswered(context.signal);
     const source =
       options.streamOption?.$case === 'all'
         ? { kind: 'all' as const }

@@ -1,12 +1,14 @@
+import type { CallContext } from 'nice-grpc';
 import type { ListReq, ListResp } from '../../../generated/persistent.js';
 import type { EmulatorNode } from '../../node.js';
 import { ALL_STREAM } from '../../persistent/names.js';
 import { persistentSubscriptionsOf } from '../../persistent/registry-of-node.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 import { streamNameOf } from '../../wire/stream-name.js';
 import { checkStatisticsAccess } from './access.js';
 import { subscriptionInfoOf } from './subscription-info.js';
+import { unanswered } from './unanswered.js';
 
 /**
  * `PersistentSubscriptions.List` (§3.14; server: PersistentSubscriptions.Info.cs): every group, or those of
@@ -15,7 +17,7 @@ import { subscriptionInfoOf } from './subscription-info.js';
  */
 export function createList(node: EmulatorNode) {
   const registry = persistentSubscriptionsOf(node);
-  return function list(request: ListReq, context: EmulatorCallContext): Promise<ListResp> {
+  return function list(request: ListReq, context: EmulatorCallContext & CallContext): Promise<ListResp> {
     checkStatisticsAccess(context.user);
     const option = request.options?.listOption;
     if (option === undefined) throw new TypeError('the list request names nothing to list');
@@ -25,6 +27,8 @@ export function createList(node: EmulatorNode) {
     const streamOption = option.value.streamOption;
     if (streamOption === undefined) throw new TypeError('the list request names neither a stream nor $all');
     const source = streamOption.$case === 'all' ? ALL_STREAM : streamNameOf(streamOption.value);
+    // An empty stream name is never answered by a 24.10 server (unanswered.ts).
+    if (source === '') return unanswered(context.signal);
     const infos = registry.infosOf(source);
     if (infos === undefined) throw rpcErrors.persistentSubscriptionDoesNotExist(source, '');
     return Promise.resolve({ subscriptions: infos.map(subscriptionInfoOf) });

@@ -3,7 +3,7 @@ import type { ReadReq } from '../../../generated/persistent.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
 import type { EmulatorNode } from '../../node.js';
 import { persistentSubscriptionsOf } from '../../persistent/registry-of-node.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 import type { UuidForm } from '../../wire/uuid.js';
 import { pumpAcks } from './ack-pump.js';
@@ -45,6 +45,9 @@ export function createRead(node: EmulatorNode) {
     // The server's bounded channel needs a capacity of at least 1, and its stream name must not be null.
     if (options.bufferSize < 1) throw new RangeError('buffer_size must be positive');
     if (source === '') throw new TypeError('the read names no stream');
+    // The subsystem's connect message requires a group name (ClientMessage.ConnectToPersistentSubscriptionTo*,
+    // Ensure.NotNullOrEmpty): an unhandled exception before any group is looked up.
+    if (options.groupName === '') throw new TypeError('the read names no group');
 
     const groupName = options.groupName;
     const queue = new DeliveryQueue<PersistentReadResponse>();

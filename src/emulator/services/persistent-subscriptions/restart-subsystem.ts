@@ -1,7 +1,7 @@
 import type { Empty } from '../../../generated/shared.js';
 import type { EmulatorNode } from '../../node.js';
 import { persistentSubscriptionsOf } from '../../persistent/registry-of-node.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { checkOperatorAccess } from './access.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { AppendReq, AppendResp, AppendResp_WrongExpectedVersion } from '../../../generated/streams.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
 import type { EmulatorNode } from '../../node.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 import type { ExpectedRevision } from '../../store/expected-revision.js';
 import type { ProposedEvent } from '../../store/stored-event.js';
@@ -33,10 +33,11 @@ export function createAppend(node: EmulatorNode) {
       throw new TypeError('the first append message must carry options');
     }
     const options = first.value.content.value;
+    // The expected revision is read first; the identifier only becomes a name for the access check, so a
+    // missing identifier with an unset revision is INVALID_ARGUMENT, not UNKNOWN (Streams.Append.cs, 24.10).
+    const requested = expectedRevisionOf(options.expectedStreamRevision, EXPECTED_REVISION_CASE);
+    const expected = expectedRevisionAsServerReadsIt(requested);
     const streamName = streamNameOf(options.streamIdentifier);
-    const expected = expectedRevisionAsServerReadsIt(
-      expectedRevisionOf(options.expectedStreamRevision, EXPECTED_REVISION_CASE),
-    );
     checkStreamAccess(node.store, context.user, 'write', streamName);
 
     const events: ProposedEvent[] = [];
@@ -53,6 +54,9 @@ export function createAppend(node: EmulatorNode) {
       );
     }
 
+    // An empty name reaches the server as null, which the internal write message refuses
+    // (ClientMessage.WriteEvents, Ensure.NotNullOrEmpty): an unhandled exception once the events are read.
+    if (streamName === '') throw new TypeError('the stream name is empty');
     const outcome = node.store.append(streamName, expected, events);
     switch (outcome.kind) {
       case 'stream-deleted':
@@ -61,7 +65,7 @@ export function createAppend(node: EmulatorNode) {
         return {
           result: {
             $case: 'wrongExpectedVersion',
-            value: wrongExpectedVersion(expected, outcome.currentEventNumber),
+            value: wrongExpectedVersion(requested, outcome.currentEventNumber),
           },
         };
       case 'success':
@@ -87,7 +91,11 @@ export function createAppend(node: EmulatorNode) {
   };
 }
 
-/** Both oneof generations filled, as Streams.Append.cs does (§3.3 step 5). */
+/**
+ * Both oneof generations filled, as Streams.Append.cs does (§3.3 step 5). The expected side follows the case the
+ * request used: a revision of UINT64 max is written back as that revision, although the write read it as
+ * `no_stream` (the server fills it from `StreamRevision.FromInt64(-1)`, i.e. `End`).
+ */
 function wrongExpectedVersion(expected: ExpectedRevision, current: bigint): AppendResp_WrongExpectedVersion {
   const currentFields: Pick<
     AppendResp_WrongExpectedVersion,

@@ -5,8 +5,8 @@ import type { BatchAppendReq, BatchAppendResp } from '../../../generated/streams
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
 import type { User } from '../../auth/user.js';
 import type { EmulatorNode } from '../../node.js';
-import { dotnetExceptions, dotnetMessageOf } from '../../server/dotnet-exception.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import { DotnetException, dotnetExceptions, dotnetMessageOf } from '../../server/dotnet-exception.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { RpcError } from '../../server/rpc-error.js';
 import type { WriteOutcome } from '../../store/event-store.js';
 import { guidFromDto } from '../../wire/dotnet-guid.js';
@@ -16,6 +16,9 @@ import { textToStructuredUuid } from '../../wire/uuid.js';
 import { BatchAppendOutbox } from './batch-append-outbox.js';
 import { PendingBatch } from './batch-append-pending.js';
 import { batchTimeoutTicks, timeoutMilliseconds } from './batch-append-timeout.js';
+
+/** `Guid.Empty`, as lower-case text. */
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * `Streams.BatchAppend` (§3.5, §3.6, §3.18; server Streams.BatchAppend.cs as of 24.10): one long-lived call
@@ -125,9 +128,15 @@ class BatchAppendReceiver {
     if (!request.isFinal || !this.pending.delete(key)) return;
 
     this.outbox.writeSubmitted();
-    // The internal write message refuses these names (ClientMessage.WriteEvents, SystemStreams.IsInvalidStream).
-    if (batch.streamName === '' || batch.streamName === '$$')
-      throw dotnetExceptions.argumentOutOfRange('eventStreamId');
+    // The internal write message checks the client's correlation id, then the name, which arrives as null when
+    // empty (24.10 ClientMessage.WriteEvents: Ensure.NotEmptyGuid, Ensure.NotNullOrEmpty). Ensure hands its
+    // arguments to these exceptions in swapped order, which gives their odd messages.
+    if (key === EMPTY_GUID) {
+      throw dotnetExceptions.argument('correlationId', 'correlationId should be non-empty GUID.');
+    }
+    if (batch.streamName === '') throw new DotnetException('eventStreamId');
+    // Later servers also refuse `$$` (SystemStreams.IsInvalidStream).
+    if (batch.streamName === '$$') throw dotnetExceptions.argumentOutOfRange('eventStreamId');
     const response = this.responseTo(
       request.correlationId,
       batch,

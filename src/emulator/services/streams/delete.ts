@@ -2,7 +2,7 @@ import type { DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } from '../../.
 import type { User } from '../../auth/user.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
 import type { EmulatorNode } from '../../node.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 import { expectedVersionNumber } from '../../store/expected-revision.js';
 import { expectedRevisionOf } from '../../wire/expected-revision.js';
@@ -35,7 +35,7 @@ export function createTombstone(node: EmulatorNode) {
 }
 
 /**
- * The steps both handlers take, in the server's order (Streams.Delete.cs): stream name, expected revision,
+ * The steps both handlers take, in the server's order (Streams.Delete.cs): expected revision, stream name,
  * `Delete` access, then the write. Failures are gRPC errors, never in-band (§3.4, §5 item 1).
  */
 function runDelete(
@@ -47,10 +47,12 @@ function runDelete(
 ): DeletePosition {
   // The server dereferences both without a check: a missing one is an unhandled exception (§3.1).
   if (options === undefined) throw new TypeError('the delete request has no options');
-  const streamName = streamNameOf(options.streamIdentifier);
+  // The identifier becomes a name only at the access check, after the expected revision was read: a missing
+  // identifier with an unset revision is INVALID_ARGUMENT, not UNKNOWN (Streams.Delete.cs, 24.10).
   const expected = expectedRevisionAsServerReadsIt(
     expectedRevisionOf(options.expectedStreamRevision, oneofCaseType),
   );
+  const streamName = streamNameOf(options.streamIdentifier);
   checkStreamAccess(node.store, user, 'delete', streamName);
   // An empty name reaches the server as null; the internal DeleteStream message refuses it (ClientMessage.cs).
   if (streamName === '') throw new TypeError('the stream name is empty');

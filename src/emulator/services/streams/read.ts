@@ -3,7 +3,7 @@ import type { ReadReq } from '../../../generated/streams.js';
 import type { ReadResponse } from './read-responses.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
 import type { EmulatorNode } from '../../node.js';
-import type { EmulatorCallContext } from '../../server/middleware.js';
+import type { EmulatorCallContext } from '../../server/call-context.js';
 import { subscribeToAll } from './all-subscription.js';
 import { readAll } from './read-all.js';
 import { readPlanOf, readTargetOf } from './read-request.js';
