@@ -1,3 +1,5 @@
+import { waitForWake } from '../../async/wait-for-wake.js';
+
 /**
  * What a Read call has to send, in order: messages the subsystem delivered while the call was busy, then possibly
  * the error that ends it. Like the server's channel (PersistentSubscriptions.Read.cs), messages queued before a
@@ -27,15 +29,7 @@ export class DeliveryQueue<T> {
       const item = this.items.shift();
       if (item !== undefined) return item;
       if (this.failure !== undefined) throw this.failure;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          signal.removeEventListener('abort', done);
-          this.wake = undefined;
-          resolve();
-        };
-        this.wake = done;
-        signal.addEventListener('abort', done, { once: true });
-      });
+      await waitForWake(signal, (wake) => (this.wake = wake));
     }
   }
 }

@@ -7,6 +7,7 @@ import type { ExpectedRevision } from '../../store/expected-revision.js';
 import type { ProposedEvent } from '../../store/stored-event.js';
 import { expectedRevisionOf } from '../../wire/expected-revision.js';
 import { streamNameOf } from '../../wire/stream-name.js';
+import { writeSuccess } from '../../wire/write-success.js';
 import { expectedRevisionAsServerReadsIt } from '../../wire/stream-revision.js';
 import { proposedEventOf } from '../../wire/proposed-event.js';
 
@@ -69,24 +70,7 @@ export function createAppend(node: EmulatorNode) {
           },
         };
       case 'success':
-        return {
-          result: {
-            $case: 'success',
-            value: {
-              currentRevisionOption:
-                outcome.lastEventNumber < 0n
-                  ? { $case: 'noStream', value: {} }
-                  : { $case: 'currentRevision', value: outcome.lastEventNumber },
-              positionOption:
-                outcome.position === undefined
-                  ? { $case: 'noPosition', value: {} }
-                  : {
-                      $case: 'position',
-                      value: { commitPosition: outcome.position, preparePosition: outcome.position },
-                    },
-            },
-          },
-        };
+        return { result: { $case: 'success', value: writeSuccess(outcome) } };
     }
   };
 }

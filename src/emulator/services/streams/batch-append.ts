@@ -12,6 +12,7 @@ import type { WriteOutcome } from '../../store/event-store.js';
 import { guidFromDto } from '../../wire/dotnet-guid.js';
 import { batchAppendStatuses } from '../../wire/rpc-status.js';
 import { streamNameOf } from '../../wire/stream-name.js';
+import { writeSuccess } from '../../wire/write-success.js';
 import { textToStructuredUuid } from '../../wire/uuid.js';
 import { BatchAppendOutbox } from './batch-append-outbox.js';
 import { PendingBatch } from './batch-append-pending.js';
@@ -160,23 +161,8 @@ class BatchAppendReceiver {
     let result: BatchAppendResp['result'];
     switch (outcome.kind) {
       case 'success':
-        result = {
-          $case: 'success',
-          value: {
-            currentRevisionOption:
-              outcome.lastEventNumber < 0n
-                ? { $case: 'noStream', value: {} }
-                : { $case: 'currentRevision', value: outcome.lastEventNumber },
-            // Commit == prepare == the last event's position (§3.12).
-            positionOption:
-              outcome.position === undefined
-                ? { $case: 'noPosition', value: {} }
-                : {
-                    $case: 'position',
-                    value: { commitPosition: outcome.position, preparePosition: outcome.position },
-                  },
-          },
-        };
+        // Commit == prepare == the last event's position (§3.12).
+        result = { $case: 'success', value: writeSuccess(outcome) };
         break;
       case 'wrong-expected-version':
         result = {

@@ -1,3 +1,4 @@
+import { waitForWake } from '../../async/wait-for-wake.js';
 import type { EventStore } from '../../store/event-store.js';
 
 let openSignals = 0;
@@ -32,15 +33,7 @@ export class CommitSignal {
   /** Resolves true after the next commit (or at once if one happened since the last call), false on abort. */
   async next(signal: AbortSignal): Promise<boolean> {
     if (!this.pending && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          signal.removeEventListener('abort', done);
-          this.wake = undefined;
-          resolve();
-        };
-        this.wake = done;
-        signal.addEventListener('abort', done, { once: true });
-      });
+      await waitForWake(signal, (wake) => (this.wake = wake));
     }
     this.pending = false;
     return !signal.aborted;
