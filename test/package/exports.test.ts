@@ -24,9 +24,17 @@ test('import "esdbclient" loads the ES module build', () => {
   expect(node(['--input-type=module', '-e', script])).toBe('event_store.client.gossip.Gossip');
 });
 
+test('esdbclient/emulator starts a node from both builds', () => {
+  const script = (load: string): string =>
+    `${load}.then(async (m) => { const e = await m.startEmulator(); console.log(e.uri.startsWith('esdb://')); await e.stop(); })`;
+  expect(node(['-e', script('Promise.resolve(require("esdbclient/emulator"))')])).toBe('true');
+  expect(node(['--input-type=module', '-e', script('import("esdbclient/emulator")')])).toBe('true');
+});
+
 test('both builds ship declarations', () => {
   for (const flavour of ['cjs', 'esm']) {
     expect(existsSync(join(root, 'dist', flavour, 'client', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(root, 'dist', flavour, 'generated', 'streams.d.ts'))).toBe(true);
+    expect(existsSync(join(root, 'dist', flavour, 'emulator', 'index.d.ts'))).toBe(true);
   }
 });
