@@ -1,29 +1,91 @@
-// The quick start. Until the client and the emulator exist it shows what the generated code offers: the
-// gRPC services of the EventStoreDB client protocol, with their methods and how each one streams.
-import { protocol } from './client/index.js';
+// The quick start behind `npm run demo`: append events and read them back, against an emulator started here
+// or, when ESDB_URI is set, against that server (e.g. ESDB_URI='esdb://localhost:2113?tls=false').
+import { randomUUID } from 'node:crypto';
+import { EsdbClient, ExpectedPositionError, NewEvent } from './client/index.js';
+import { startEmulator, type RunningEmulator } from './emulator/index.js';
 
-interface ServiceShape {
-  fullName: string;
-  methods: Record<string, { name: string; requestStream: boolean; responseStream: boolean }>;
-}
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
 
-const definitions: ServiceShape[] = [
-  protocol.streams.StreamsDefinition,
-  protocol.persistentSubscriptions.PersistentSubscriptionsDefinition,
-  protocol.gossip.GossipDefinition,
-  protocol.serverFeatures.ServerFeaturesDefinition,
-];
+async function main(): Promise<void> {
+  let emulator: RunningEmulator | undefined;
+  let uri = process.env.ESDB_URI;
+  if (uri === undefined) {
+    emulator = await startEmulator();
+    uri = emulator.uri;
+    console.log(`Started an embedded emulator: ${uri}`);
+  } else {
+    console.log(`Using ESDB_URI: ${uri.replace(/\/\/[^@/?]*@/, '//***@')}`);
+  }
+  const client = new EsdbClient({ uri });
+  try {
+    const streamName = `order-${randomUUID()}`;
 
-function streamingKind(method: { requestStream: boolean; responseStream: boolean }): string {
-  if (method.requestStream && method.responseStream) return 'bidirectional streaming';
-  if (method.requestStream) return 'client streaming';
-  if (method.responseStream) return 'server streaming';
-  return 'unary';
-}
+    // Append the first event of a new stream: expectedPosition null means "the stream must not exist yet".
+    const created = new NewEvent({
+      type: 'OrderCreated',
+      data: json({ item: 'book' }),
+      contentType: 'application/json',
+    });
+    const commitPosition1 = await client.appendEvents({
+      streamName,
+      expectedPosition: null,
+      events: [created],
+    });
+    console.log(`Appended OrderCreated to ${streamName} at commit position ${commitPosition1}`);
 
-for (const definition of definitions) {
-  console.log(definition.fullName);
-  for (const method of Object.values(definition.methods)) {
-    console.log(`  ${method.name.padEnd(20)} ${streamingKind(method)}`);
+    // Append two more, atomically, expecting the last event at position 0.
+    const updated = new NewEvent({
+      type: 'OrderUpdated',
+      data: json({ quantity: 2 }),
+      contentType: 'application/json',
+    });
+    const shipped = new NewEvent({ type: 'OrderShipped', data: json({}), contentType: 'application/json' });
+    const commitPosition2 = await client.appendEvents({
+      streamName,
+      expectedPosition: 0,
+      events: [updated, shipped],
+    });
+    console.log(`Appended OrderUpdated, OrderShipped; last commit position ${commitPosition2}`);
+
+    // Optimistic concurrency: a stale expected position is refused. (Re-sending the very same events would
+    // instead succeed as an idempotent retry.)
+    const cancelled = new NewEvent({
+      type: 'OrderCancelled',
+      data: json({}),
+      contentType: 'application/json',
+    });
+    try {
+      await client.appendEvents({ streamName, expectedPosition: 0, events: [cancelled] });
+    } catch (error) {
+      if (!(error instanceof ExpectedPositionError)) throw error;
+      console.log(
+        `Refused a stale append: expected ${error.expectedPosition}, actual ${error.actualPosition}`,
+      );
+    }
+
+    console.log(`Stream position: ${await client.getStreamPosition({ streamName })}`);
+
+    console.log('Reading the stream:');
+    for await (const event of client.readStreamEvents({ streamName })) {
+      console.log(
+        `  #${event.streamPosition} ${event.type} ${text(event.data)} (commit ${event.commitPosition})`,
+      );
+    }
+
+    console.log('Reading the last 3 events of all streams, backwards (system events filtered out):');
+    for await (const event of client.readAllEvents({ backwards: true, limit: 3 })) {
+      console.log(`  ${event.streamName} #${event.streamPosition} ${event.type}`);
+    }
+
+    console.log(`Database commit position: ${await client.getCommitPosition()}`);
+  } finally {
+    await client.close();
+    await emulator?.stop();
   }
 }
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

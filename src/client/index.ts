@@ -2,4 +2,39 @@
  * esdbclient: a strongly typed gRPC client for EventStoreDB / KurrentDB.
  * @packageDocumentation
  */
+export { EsdbClient } from './esdb-client.js';
+export type {
+  EsdbClientOptions,
+  EsdbClientHostOptions,
+  EsdbClientUriOptions,
+} from './connection/client-options.js';
+export type { CallControl } from './calls/call-guard.js';
+export type { AppendEventsOptions } from './streams/append-events.js';
+export type { GetStreamPositionOptions } from './streams/get-stream-position.js';
+export type { GetCommitPositionOptions } from './streams/get-commit-position.js';
+export type { ReadStreamEventsOptions, ReadAllEventsOptions } from './streams/read-events.js';
+export type { ReadEventsResult } from './streams/read-events-result.js';
+export { NewEvent, type NewEventOptions, DEFAULT_CONTENT_TYPE } from './events/new-event.js';
+export { RecordedEvent, type RecordedEventInit } from './events/recorded-event.js';
+export { ESDB_EVENTS_REGEX } from './wire/event-type-filter.js';
+export {
+  EsdbError,
+  type EsdbErrorOptions,
+  type GrpcStatusDetails,
+  ExpectedPositionError,
+  StreamNotFoundError,
+  StreamDeletedError,
+  AccessDeniedError,
+  UnauthenticatedError,
+  NotLeaderError,
+  type LeaderEndpoint,
+  DeadlineExceededError,
+  CancelledError,
+  ServiceUnavailableError,
+  MaximumAppendSizeExceededError,
+  SubscriptionNotFoundError,
+  SubscriptionExistsError,
+  MaximumSubscribersReachedError,
+  GrpcError,
+} from './errors/esdb-errors.js';
 export * as protocol from './protocol.js';

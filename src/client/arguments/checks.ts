@@ -1,0 +1,120 @@
+/**
+ * Argument checks of the public methods. Each throws a TypeError (wrong kind of value) or a RangeError (right
+ * kind, out of range) whose message names the argument, and none has side effects: they run before anything
+ * is sent.
+ *
+ * Positions accept `number` (a safe integer) or `bigint` and come out as `bigint`, since commit positions are
+ * byte offsets that can pass 2^53 (protocol facts §3.12).
+ */
+
+/** The largest value of a uint64 field. */
+export const UINT64_MAX = 0xffff_ffff_ffff_ffffn;
+
+/** The largest value of an int64: PY's default read count (`sys.maxsize`), which every server accepts (§5). */
+export const INT64_MAX = 0x7fff_ffff_ffff_ffffn;
+
+/** A non-empty stream name. */
+export function checkStreamName(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${where} must be a string`);
+  if (value === '') throw new TypeError(`${where} must not be empty`);
+  return value;
+}
+
+/** An integer as a bigint, from a safe-integer number or a bigint, without a range check. */
+function integerOf(value: unknown, where: string): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new TypeError(`${where} must be an integer, got ${value}`);
+    if (!Number.isSafeInteger(value)) {
+      throw new RangeError(`${where} is not a safe integer (${value}); pass a bigint for values above 2^53`);
+    }
+    return BigInt(value);
+  }
+  throw new TypeError(`${where} must be a number or a bigint`);
+}
+
+/** A position that goes into a uint64 field: 0 ≤ value ≤ 2^64-1. */
+export function checkPosition(value: unknown, where: string): bigint {
+  const position = integerOf(value, where);
+  if (position < 0n) throw new RangeError(`${where} must not be negative, got ${position}`);
+  if (position > UINT64_MAX) throw new RangeError(`${where} must be at most 2^64-1, got ${position}`);
+  return position;
+}
+
+/** A read limit: 0 ≤ value ≤ 2^64-1. */
+export function checkLimit(value: unknown, where: string): bigint {
+  return checkPosition(value, where);
+}
+
+/** What an append expects of the stream: absent, at a position, or anything. */
+export type ExpectedState =
+  | { readonly kind: 'no-stream' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'position'; readonly position: bigint };
+
+/**
+ * The seed's `expectedPosition`: `null` means the stream must not exist, a non-negative integer the position of
+ * its last event, a negative integer no check at all. It is required.
+ */
+export function checkExpectedPosition(value: unknown, where: string): ExpectedState {
+  if (value === undefined) {
+    throw new TypeError(
+      `${where} is required: null for a new stream, the position of the last event, or -1 for any`,
+    );
+  }
+  if (value === null) return { kind: 'no-stream' };
+  const position = integerOf(value, where);
+  if (position < 0n) return { kind: 'any' };
+  if (position > UINT64_MAX) throw new RangeError(`${where} must be at most 2^64-1, got ${position}`);
+  return { kind: 'position', position };
+}
+
+/** An optional boolean. */
+export function checkBoolean(value: unknown, where: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new TypeError(`${where} must be a boolean`);
+}
+
+/**
+ * A call timeout in milliseconds: a positive number; `Infinity` means no deadline. `undefined` keeps the
+ * default.
+ */
+export function checkTimeout(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value))
+    throw new TypeError(`${where} must be a number of milliseconds`);
+  if (!(value > 0)) throw new RangeError(`${where} must be positive, got ${value}`);
+  return value;
+}
+
+/** An optional AbortSignal. */
+export function checkSignal(value: unknown, where: string): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  throw new TypeError(`${where} must be an AbortSignal`);
+}
+
+/**
+ * A list of regular expressions (event-type filters). They are not compiled here: the server runs them as .NET
+ * regular expressions (§3.9), whose syntax differs from JavaScript's (inline options such as `(?i)`, for one).
+ */
+export function checkRegexList(value: unknown, where: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' || !isIterable(value)) {
+    throw new TypeError(`${where} must be an array of regular expression strings`);
+  }
+  const patterns: string[] = [];
+  for (const pattern of value) {
+    if (typeof pattern !== 'string') throw new TypeError(`${where}[${patterns.length}] must be a string`);
+    if (pattern === '') throw new TypeError(`${where}[${patterns.length}] must not be empty`);
+    patterns.push(pattern);
+  }
+  return patterns;
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * What the operations of a client share: its channel, the nice-grpc clients on it, its default deadline and
+ * the signal that tells calls the client was closed. Operations (appends, reads, and later subscriptions) are
+ * functions of this context, so that each lives in its own module and the facade stays thin.
+ */
+import { type Channel, type Client, createClient, type Metadata } from 'nice-grpc';
+import { StreamsDefinition } from '../../generated/streams.js';
+import { StreamsReadDefinition } from '../wire/read-definition.js';
+import { CallGuard, type CallControl } from './call-guard.js';
+
+/** The shared state of one client's operations. */
+export interface ClientContext {
+  /** The client's only channel: further service clients (persistent subscriptions, ...) are created on it. */
+  readonly channel: Channel;
+  /** Metadata sent with every call (`connection-name`, and `authorization` over TLS). */
+  readonly metadata: Metadata;
+  /** Streams service with the generated codecs (Append, Delete, ...). */
+  readonly streams: Client<typeof StreamsDefinition>;
+  /** Streams.Read with the client's own response decoder. */
+  readonly reads: Client<StreamsReadDefinition>;
+  /** Deadline of non-streaming calls, in milliseconds. */
+  readonly defaultDeadline: number;
+  /** Aborted when the client is closed: every call still running is then cancelled. */
+  readonly closed: AbortSignal;
+}
+
+/** Creates the context of a client on its channel. */
+export function createClientContext(
+  channel: Channel,
+  metadata: Metadata,
+  defaultDeadline: number,
+  closed: AbortSignal,
+): ClientContext {
+  const defaults = { '*': { metadata } };
+  return {
+    channel,
+    metadata,
+    streams: createClient(StreamsDefinition, channel, defaults),
+    reads: createClient(StreamsReadDefinition, channel, defaults),
+    defaultDeadline,
+    closed,
+  };
+}
+
+/**
+ * The guard of one call. Non-streaming calls get the client's default deadline unless `timeout` is given;
+ * streaming calls (reads, subscriptions) get none unless `timeout` is given. `Infinity` means none.
+ */
+export function guardCall(context: ClientContext, control: CallControl, streaming: boolean): CallGuard {
+  const timeout = control.timeout ?? (streaming ? undefined : context.defaultDeadline);
+  return new CallGuard(timeout === Infinity ? undefined : timeout, control.signal, context.closed);
+}

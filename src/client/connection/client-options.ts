@@ -1,0 +1,172 @@
+/**
+ * The two ways to configure an {@link EsdbClient}: the seed's host/port arguments, or a connection string. Both
+ * resolve to the same {@link ConnectionSettings}, with the official clients' defaults.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkOptionKeys } from '../arguments/option-keys.js';
+import { parseConnectionString } from './connection-string.js';
+import {
+  type BasicCredentials,
+  type ConnectionSettings,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_KEEPALIVE_INTERVAL_MS,
+  DEFAULT_KEEPALIVE_TIMEOUT_MS,
+  DEFAULT_PORT,
+} from './connection-settings.js';
+import { checkConnectionName, checkDeadline, checkKeepAlive, checkPort } from './setting-checks.js';
+
+/**
+ * A node given by host and port, as in the seed's constructor. TLS is on unless `tls` is `false`; the server
+ * certificate is verified against `serverCert` when given, otherwise against the system's trusted roots.
+ */
+export interface EsdbClientHostOptions {
+  /** The node's host name or IP address. */
+  readonly host: string;
+  /** The node's gRPC port. Default 2113. */
+  readonly port?: number | undefined;
+  /**
+   * PEM text of the certificate to trust: the server's self-signed certificate or the CA that signed it.
+   * Default: the system's trusted roots.
+   */
+  readonly serverCert?: string | undefined;
+  /** Username for Basic authentication; needs `password`. Sent only over TLS. */
+  readonly username?: string | undefined;
+  /** Password for Basic authentication; needs `username`. */
+  readonly password?: string | undefined;
+  /** `false` for a server started with `--insecure` (cleartext HTTP/2). Default `true`. */
+  readonly tls?: boolean | undefined;
+  /** `false` skips the verification of the server certificate. Default `true`. */
+  readonly tlsVerifyCert?: boolean | undefined;
+  /** Deadline of non-streaming calls in milliseconds. Default 10 000. */
+  readonly defaultDeadline?: number | undefined;
+  /** Milliseconds between keepalive pings, -1 to disable. Default 10 000. */
+  readonly keepAliveInterval?: number | undefined;
+  /** Milliseconds to wait for a keepalive acknowledgement, -1 to disable. Default 10 000. */
+  readonly keepAliveTimeout?: number | undefined;
+  /** Sent as the `connection-name` header. Default: a random UUID. */
+  readonly connectionName?: string | undefined;
+}
+
+/**
+ * A node given by a connection string:
+ * `esdb://[username:password@]host[:port][?tls=&tlsVerifyCert=&tlsCAFile=&defaultDeadline=&keepAliveInterval=&keepAliveTimeout=&connectionName=]`.
+ */
+export interface EsdbClientUriOptions {
+  /** The connection string; `kurrentdb://`, `kurrent://` and `kdb://` are accepted too. */
+  readonly uri: string;
+}
+
+/** How to reach the server: host and port, or a connection string. */
+export type EsdbClientOptions = EsdbClientHostOptions | EsdbClientUriOptions;
+
+const HOST_OPTION_KEYS = [
+  'host',
+  'port',
+  'serverCert',
+  'username',
+  'password',
+  'tls',
+  'tlsVerifyCert',
+  'defaultDeadline',
+  'keepAliveInterval',
+  'keepAliveTimeout',
+  'connectionName',
+] as const;
+
+/** Checks the constructor's options and resolves them to settings, before any connection is made. */
+export function settingsOf(options: unknown): ConnectionSettings {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('EsdbClient options must be an object: { host, port, ... } or { uri }');
+  }
+  if ('uri' in options) {
+    checkOptionKeys(options, ['uri'], 'EsdbClient options with uri');
+    return settingsOfUri((options as EsdbClientUriOptions).uri);
+  }
+  checkOptionKeys(options, HOST_OPTION_KEYS, 'EsdbClient options');
+  return settingsOfHost(options as EsdbClientHostOptions);
+}
+
+function settingsOfUri(uri: unknown): ConnectionSettings {
+  const parsed = parseConnectionString(uri);
+  const tls = parsed.tls ?? true;
+  return {
+    host: parsed.host,
+    port: parsed.port,
+    tls,
+    tlsVerifyCert: parsed.tlsVerifyCert ?? true,
+    // NODE ignores tlsCAFile on a cleartext connection; so does this client (no file is read).
+    rootCertificate: tls && parsed.tlsCAFile !== undefined ? readCaFile(parsed.tlsCAFile) : undefined,
+    credentials: parsed.credentials,
+    defaultDeadline: parsed.defaultDeadline ?? DEFAULT_DEADLINE_MS,
+    keepAliveInterval: parsed.keepAliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
+    keepAliveTimeout: parsed.keepAliveTimeout ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+    connectionName: parsed.connectionName ?? randomUUID(),
+  };
+}
+
+/** Reads the CA file of `tlsCAFile`; a relative path is taken from the working directory, as NODE does. */
+function readCaFile(path: string): Buffer {
+  const resolved = resolve(process.cwd(), path);
+  try {
+    return readFileSync(resolved);
+  } catch (error) {
+    throw new TypeError(`uri: cannot read the tlsCAFile '${resolved}'`, { cause: error });
+  }
+}
+
+function settingsOfHost(options: EsdbClientHostOptions): ConnectionSettings {
+  const where = 'EsdbClient options';
+  if (typeof options.host !== 'string' || options.host.trim() === '') {
+    throw new TypeError(`${where}: host must be a non-empty string`);
+  }
+  const port = options.port === undefined ? DEFAULT_PORT : checkPort(options.port, `${where}: port`);
+  const tls = optionalBoolean(options.tls, `${where}: tls`) ?? true;
+  const tlsVerifyCert = optionalBoolean(options.tlsVerifyCert, `${where}: tlsVerifyCert`) ?? true;
+  const serverCert = options.serverCert;
+  if (serverCert !== undefined && (typeof serverCert !== 'string' || !serverCert.includes('-----BEGIN'))) {
+    throw new TypeError(`${where}: serverCert must be PEM text (-----BEGIN CERTIFICATE-----...)`);
+  }
+  return {
+    host: options.host.trim(),
+    port,
+    tls,
+    tlsVerifyCert,
+    rootCertificate: tls && serverCert !== undefined ? Buffer.from(serverCert) : undefined,
+    credentials: credentialsOf(options, where),
+    defaultDeadline:
+      options.defaultDeadline === undefined
+        ? DEFAULT_DEADLINE_MS
+        : checkDeadline(options.defaultDeadline, `${where}: defaultDeadline`),
+    keepAliveInterval:
+      options.keepAliveInterval === undefined
+        ? DEFAULT_KEEPALIVE_INTERVAL_MS
+        : checkKeepAlive(options.keepAliveInterval, `${where}: keepAliveInterval`),
+    keepAliveTimeout:
+      options.keepAliveTimeout === undefined
+        ? DEFAULT_KEEPALIVE_TIMEOUT_MS
+        : checkKeepAlive(options.keepAliveTimeout, `${where}: keepAliveTimeout`),
+    connectionName:
+      options.connectionName === undefined
+        ? randomUUID()
+        : checkConnectionName(options.connectionName, `${where}: connectionName`),
+  };
+}
+
+function optionalBoolean(value: unknown, where: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new TypeError(`${where} must be a boolean`);
+}
+
+function credentialsOf(options: EsdbClientHostOptions, where: string): BasicCredentials | undefined {
+  const { username, password } = options;
+  if (username === undefined && password === undefined) return undefined;
+  if (typeof username !== 'string' || username === '') {
+    throw new TypeError(`${where}: username must be a non-empty string when a password is given`);
+  }
+  // Never echo the password, not even its type.
+  if (typeof password !== 'string')
+    throw new TypeError(`${where}: password must be a string when a username is given`);
+  return { username, password };
+}

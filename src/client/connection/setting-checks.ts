@@ -1,0 +1,41 @@
+/**
+ * Range checks of the connection settings that both ways of configuring a client share, with the official
+ * clients' rules (NODE `Client` constructor): a deadline is positive; a keepalive value is -1 (off) or more.
+ */
+
+/** Checks a deadline in milliseconds; `where` names the argument in the error. */
+export function checkDeadline(value: unknown, where: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${where} must be a number of milliseconds`);
+  }
+  if (!(value > 0)) throw new RangeError(`${where} must be positive, got ${value}`);
+  return value;
+}
+
+/** Checks a keepalive interval or timeout in milliseconds (-1 disables it). */
+export function checkKeepAlive(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${where} must be an integer number of milliseconds`);
+  }
+  if (value < -1) throw new RangeError(`${where} must be -1 (disabled) or a positive number, got ${value}`);
+  return value;
+}
+
+/** Checks a TCP port number. */
+export function checkPort(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new TypeError(`${where} must be an integer`);
+  if (value < 1 || value > 65_535) throw new RangeError(`${where} must be between 1 and 65535, got ${value}`);
+  return value;
+}
+
+/**
+ * Checks a connection name: free text for the server (§4), but it travels as a gRPC header value, which must
+ * be printable ASCII.
+ */
+export function checkConnectionName(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${where} must be a string`);
+  if (!/^[\x20-\x7e]*$/.test(value))
+    throw new TypeError(`${where} must be printable ASCII (it is sent as a header)`);
+  return value;
+}

@@ -1,0 +1,123 @@
+/**
+ * The client's reading of how EventStoreDB signals errors: a gRPC status, and an `exception` trailer naming the
+ * error kind with companion trailers carrying its parameters (protocol facts §3.1, §3.1.1, §3.1.2).
+ */
+import {
+  AccessDeniedError,
+  CancelledError,
+  DeadlineExceededError,
+  type EsdbError,
+  ExpectedPositionError,
+  GrpcError,
+  type GrpcStatusDetails,
+  MaximumAppendSizeExceededError,
+  MaximumSubscribersReachedError,
+  NotLeaderError,
+  ServiceUnavailableError,
+  StreamDeletedError,
+  StreamNotFoundError,
+  SubscriptionExistsError,
+  SubscriptionNotFoundError,
+  UnauthenticatedError,
+} from './esdb-errors.js';
+import { GrpcStatusCode } from './grpc-status-codes.js';
+
+/**
+ * The EsdbError for a call that ended with `grpcStatus`. The `exception` trailer decides first; without one,
+ * the status code does; what matches nothing becomes a {@link GrpcError} that keeps the whole status.
+ */
+export function errorFromStatus(grpcStatus: GrpcStatusDetails, cause?: unknown): EsdbError {
+  const options = { grpcStatus, cause };
+  const trailers = grpcStatus.trailers;
+  const streamName = trailers['stream-name'];
+  const groupName = trailers['group-name'];
+
+  switch (trailers.exception) {
+    case 'access-denied':
+      return new AccessDeniedError('Access denied.', options);
+    case 'not-leader':
+      return new NotLeaderError(leaderOf(trailers), options);
+    case 'stream-deleted':
+      return new StreamDeletedError(streamName, options);
+    case 'stream-not-found':
+      // Only 20.6 servers signal a missing stream this way; later ones answer in-band (§3.1.1, §3.7).
+      return new StreamNotFoundError(streamName ?? '', options);
+    case 'wrong-expected-version':
+      // Delete and Tombstone report this as an error; versions are signed text, -1 meaning "no stream" (§3.1.1).
+      return new ExpectedPositionError(
+        streamName ?? '',
+        versionOf(trailers['expected-version']),
+        versionOf(trailers['actual-version']),
+        options,
+      );
+    case 'maximum-append-size-exceeded':
+      return new MaximumAppendSizeExceededError(
+        grpcStatus.details,
+        numberOf(trailers['maximum-append-size']),
+        options,
+      );
+    case 'maximum-append-event-size-exceeded':
+      // 25.0+: one event alone is over the per-event limit (§3.1.1).
+      return new MaximumAppendSizeExceededError(
+        grpcStatus.details,
+        numberOf(trailers['maximum-append-event-size']),
+        options,
+      );
+    case 'persistent-subscription-does-not-exist':
+      return new SubscriptionNotFoundError(groupName, streamName, options);
+    case 'persistent-subscription-exists':
+      return new SubscriptionExistsError(groupName, streamName, options);
+    case 'maximum-subscribers-reached':
+      return new MaximumSubscribersReachedError(groupName, streamName, options);
+    case undefined:
+      break;
+    default:
+      // Another known kind (persistent-subscription-failed, -dropped, invalid-transaction, ...): the catch-all
+      // keeps it, exception key included.
+      return new GrpcError(grpcStatus, { cause });
+  }
+
+  switch (grpcStatus.code) {
+    case GrpcStatusCode.UNAUTHENTICATED:
+      // A well-formed Basic header with wrong credentials (§3.1.2, §4).
+      return new UnauthenticatedError(`Unauthenticated: ${grpcStatus.details}`, options);
+    case GrpcStatusCode.PERMISSION_DENIED:
+      return new AccessDeniedError(`Access denied: ${grpcStatus.details}`, options);
+    case GrpcStatusCode.UNAVAILABLE:
+      // Unreachable node, or "Server Is Not Ready" / "Server Is Too Busy" (§3.1.2).
+      return new ServiceUnavailableError(`Service unavailable: ${grpcStatus.details}`, options);
+    case GrpcStatusCode.DEADLINE_EXCEEDED:
+      return new DeadlineExceededError(`Deadline exceeded: ${grpcStatus.details}`, options);
+    case GrpcStatusCode.ABORTED:
+      // The server's own prepare/commit/forward timeouts: "Operation timed out: ..." (§3.1.2); NODE maps it to
+      // a timeout too.
+      return new DeadlineExceededError(`The server timed out: ${grpcStatus.details}`, options);
+    case GrpcStatusCode.CANCELLED:
+      return new CancelledError(`Cancelled: ${grpcStatus.details}`, options);
+    case GrpcStatusCode.NOT_FOUND:
+      // Without the exception key, the detail text is all there is (PY compares it exactly, §3.1.1).
+      if (grpcStatus.details === 'Leader info available') return new NotLeaderError(undefined, options);
+      break;
+    default:
+      break;
+  }
+  return new GrpcError(grpcStatus, { cause });
+}
+
+function leaderOf(trailers: Readonly<Record<string, string>>): { host: string; port: number } | undefined {
+  const host = trailers['leader-endpoint-host'];
+  const port = numberOf(trailers['leader-endpoint-port']);
+  return host === undefined || port === undefined ? undefined : { host, port };
+}
+
+/** A signed version from a trailer: ≥0 a position, -1 "no stream" (null); other values are kept as they are. */
+function versionOf(text: string | undefined): bigint | null {
+  if (text === undefined || !/^-?\d+$/.test(text)) return null;
+  const value = BigInt(text);
+  return value === -1n ? null : value;
+}
+
+function numberOf(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
+}

@@ -1,0 +1,244 @@
+/**
+ * The errors the client throws: one hierarchy rooted at {@link EsdbError}. Errors that come from a failed gRPC
+ * call keep what the server said in {@link EsdbError.grpcStatus}; argument errors are plain `TypeError` and
+ * `RangeError` and never reach the server.
+ */
+
+/** The status a failed gRPC call ended with, as the server sent it. */
+export interface GrpcStatusDetails {
+  /** The gRPC status code (`grpc-status`), e.g. 9 for FAILED_PRECONDITION. */
+  readonly code: number;
+  /** The status message (`grpc-message`). */
+  readonly details: string;
+  /**
+   * The text trailers, lower-case keys; EventStoreDB puts the error kind under `exception` and its parameters
+   * under companion keys such as `stream-name` (protocol facts §3.1).
+   */
+  readonly trailers: Readonly<Record<string, string>>;
+}
+
+/** What every {@link EsdbError} constructor accepts besides its message. */
+export interface EsdbErrorOptions {
+  /** The status of the gRPC call the error comes from, if it came from one. */
+  readonly grpcStatus?: GrpcStatusDetails;
+  /** The underlying error. */
+  readonly cause?: unknown;
+}
+
+/** The root of every error this client throws on purpose (argument errors excepted). */
+export class EsdbError extends Error {
+  override readonly name: string = 'EsdbError';
+  /** The status of the failed gRPC call, when the error was signalled by the server or the transport. */
+  readonly grpcStatus: GrpcStatusDetails | undefined;
+
+  constructor(message: string, options: EsdbErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.grpcStatus = options.grpcStatus;
+  }
+}
+
+/**
+ * The stream's last event is not at the position the append expected: optimistic concurrency control at work.
+ */
+export class ExpectedPositionError extends EsdbError {
+  override readonly name: string = 'ExpectedPositionError';
+  /** The stream that was written to. */
+  readonly streamName: string;
+  /**
+   * The position the request expected the last event at; `null` when it expected the stream not to exist; a
+   * negative value when it expected nothing in particular (a failed idempotent retry can still fail this way).
+   */
+  readonly expectedPosition: bigint | null;
+  /** The position of the stream's last event; `null` when the stream does not exist. */
+  readonly actualPosition: bigint | null;
+
+  constructor(
+    streamName: string,
+    expectedPosition: bigint | null,
+    actualPosition: bigint | null,
+    options: EsdbErrorOptions = {},
+  ) {
+    super(
+      `Expected position ${describePosition(expectedPosition)} of stream '${streamName}', ` +
+        `but its last event is ${actualPosition === null ? 'absent (the stream does not exist)' : `at position ${actualPosition}`}.`,
+      options,
+    );
+    this.streamName = streamName;
+    this.expectedPosition = expectedPosition;
+    this.actualPosition = actualPosition;
+  }
+}
+
+function describePosition(position: bigint | null): string {
+  if (position === null) return 'none (a new stream)';
+  return position < 0n ? 'any' : String(position);
+}
+
+/** The stream does not exist, or was (soft) deleted. */
+export class StreamNotFoundError extends EsdbError {
+  override readonly name: string = 'StreamNotFoundError';
+  /** The stream that was not found. */
+  readonly streamName: string;
+
+  constructor(streamName: string, options: EsdbErrorOptions = {}) {
+    super(`Stream '${streamName}' not found.`, options);
+    this.streamName = streamName;
+  }
+}
+
+/** The stream was permanently deleted (tombstoned), so it can be neither read nor written. */
+export class StreamDeletedError extends EsdbError {
+  override readonly name: string = 'StreamDeletedError';
+  /** The deleted stream, when the server named it. */
+  readonly streamName: string | undefined;
+
+  constructor(streamName: string | undefined, options: EsdbErrorOptions = {}) {
+    super(streamName === undefined ? 'Stream is deleted.' : `Stream '${streamName}' is deleted.`, options);
+    this.streamName = streamName;
+  }
+}
+
+/** The authenticated user (or the anonymous user) may not perform the operation. */
+export class AccessDeniedError extends EsdbError {
+  override readonly name: string = 'AccessDeniedError';
+}
+
+/** The server rejected the credentials: wrong username or password, or a disabled user. */
+export class UnauthenticatedError extends EsdbError {
+  override readonly name: string = 'UnauthenticatedError';
+}
+
+/** Where a cluster's leader can be reached. */
+export interface LeaderEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The node is not the leader and the operation needs the leader. */
+export class NotLeaderError extends EsdbError {
+  override readonly name: string = 'NotLeaderError';
+  /** The leader's endpoint, when the server told it. */
+  readonly leader: LeaderEndpoint | undefined;
+
+  constructor(leader: LeaderEndpoint | undefined, options: EsdbErrorOptions = {}) {
+    super(
+      leader === undefined
+        ? 'The node is not the leader.'
+        : `The node is not the leader; the leader is ${leader.host}:${leader.port}.`,
+      options,
+    );
+    this.leader = leader;
+  }
+}
+
+/** The call did not complete before its deadline (the `timeout` option or the client's default deadline). */
+export class DeadlineExceededError extends EsdbError {
+  override readonly name: string = 'DeadlineExceededError';
+}
+
+/** The call was cancelled: its `signal` was aborted, the client was closed, or the call was cancelled remotely. */
+export class CancelledError extends EsdbError {
+  override readonly name: string = 'CancelledError';
+}
+
+/** The server could not be reached, or is not ready or too busy to serve the call. */
+export class ServiceUnavailableError extends EsdbError {
+  override readonly name: string = 'ServiceUnavailableError';
+}
+
+/** The events of one append are larger in total than the server accepts (its `MaxAppendSize`). */
+export class MaximumAppendSizeExceededError extends EsdbError {
+  override readonly name: string = 'MaximumAppendSizeExceededError';
+  /** The server's limit in bytes, when it told it. */
+  readonly maximumAppendSize: number | undefined;
+
+  constructor(message: string, maximumAppendSize: number | undefined, options: EsdbErrorOptions = {}) {
+    super(message, options);
+    this.maximumAppendSize = maximumAppendSize;
+  }
+}
+
+/** Base of the errors about one persistent subscription group. */
+abstract class SubscriptionGroupError extends EsdbError {
+  /** The group's name, when the server told it. */
+  readonly groupName: string | undefined;
+  /** The stream the group subscribes to (`$all` for all streams), when the server told it. */
+  readonly streamName: string | undefined;
+
+  constructor(
+    message: string,
+    groupName: string | undefined,
+    streamName: string | undefined,
+    options: EsdbErrorOptions,
+  ) {
+    super(message, options);
+    this.groupName = groupName;
+    this.streamName = streamName;
+  }
+}
+
+/** The persistent subscription group does not exist. */
+export class SubscriptionNotFoundError extends SubscriptionGroupError {
+  override readonly name: string = 'SubscriptionNotFoundError';
+
+  constructor(groupName: string | undefined, streamName: string | undefined, options: EsdbErrorOptions = {}) {
+    super(
+      `Persistent subscription group '${groupName ?? ''}' does not exist.`,
+      groupName,
+      streamName,
+      options,
+    );
+  }
+}
+
+/** A persistent subscription group with this name already exists. */
+export class SubscriptionExistsError extends SubscriptionGroupError {
+  override readonly name: string = 'SubscriptionExistsError';
+
+  constructor(groupName: string | undefined, streamName: string | undefined, options: EsdbErrorOptions = {}) {
+    super(
+      `Persistent subscription group '${groupName ?? ''}' already exists.`,
+      groupName,
+      streamName,
+      options,
+    );
+  }
+}
+
+/** The persistent subscription group already has as many consumers as its settings allow. */
+export class MaximumSubscribersReachedError extends SubscriptionGroupError {
+  override readonly name: string = 'MaximumSubscribersReachedError';
+
+  constructor(groupName: string | undefined, streamName: string | undefined, options: EsdbErrorOptions = {}) {
+    super(
+      `Persistent subscription group '${groupName ?? ''}' has reached its maximum number of subscribers.`,
+      groupName,
+      streamName,
+      options,
+    );
+  }
+}
+
+/**
+ * Any other failed call: the catch-all, which keeps the gRPC status code, message and trailers so that nothing
+ * the server said is lost.
+ */
+export class GrpcError extends EsdbError {
+  override readonly name: string = 'GrpcError';
+  /** The gRPC status code. */
+  readonly code: number;
+  /** The status message. */
+  readonly details: string;
+  /** The text trailers (lower-case keys). */
+  readonly trailers: Readonly<Record<string, string>>;
+
+  constructor(grpcStatus: GrpcStatusDetails, options: { readonly cause?: unknown } = {}) {
+    super(`gRPC call failed with status ${grpcStatus.code}: ${grpcStatus.details}`, {
+      ...options,
+      grpcStatus,
+    });
+    this.code = grpcStatus.code;
+    this.details = grpcStatus.details;
+    this.trailers = grpcStatus.trailers;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The client: one connection to an EventStoreDB / KurrentDB node, with the seed's methods.
+ */
+import type { Channel } from 'nice-grpc';
+import { type ClientContext, createClientContext } from './calls/client-context.js';
+import { callMetadataOf, openChannel } from './connection/channel.js';
+import { type EsdbClientOptions, settingsOf } from './connection/client-options.js';
+import { appendEvents, type AppendEventsOptions } from './streams/append-events.js';
+import { getCommitPosition, type GetCommitPositionOptions } from './streams/get-commit-position.js';
+import { getStreamPosition, type GetStreamPositionOptions } from './streams/get-stream-position.js';
+import type { ReadEventsResult } from './streams/read-events-result.js';
+import {
+  readAllEvents,
+  type ReadAllEventsOptions,
+  readStreamEvents,
+  type ReadStreamEventsOptions,
+} from './streams/read-events.js';
+
+/**
+ * A client of one EventStoreDB / KurrentDB node over gRPC.
+ *
+ * ```ts
+ * const client = new EsdbClient({ uri: 'esdb://localhost:2113?tls=false' });
+ * const commitPosition = await client.appendEvents({ streamName, expectedPosition: null, events: [event] });
+ * for await (const recorded of client.readStreamEvents({ streamName })) console.log(recorded.type);
+ * await client.close();
+ * ```
+ *
+ * Every method takes `timeout` (milliseconds) and `signal` (an AbortSignal). Non-streaming calls have a
+ * default deadline (`defaultDeadline`, 10 s); reads have none unless `timeout` is given. Bad arguments throw a
+ * TypeError or RangeError before anything is sent.
+ */
+export class EsdbClient {
+  /** The `connection-name` header sent with every call. */
+  readonly connectionName: string;
+
+  readonly #channel: Channel;
+  readonly #closer = new AbortController();
+  readonly #context: ClientContext;
+
+  /**
+   * Checks the options and prepares the connection; the connection itself is made on the first call.
+   * @throws TypeError or RangeError when an option is missing, wrong or unknown.
+   */
+  constructor(options: EsdbClientOptions) {
+    const settings = settingsOf(options);
+    this.connectionName = settings.connectionName;
+    this.#channel = openChannel(settings);
+    this.#context = createClientContext(
+      this.#channel,
+      callMetadataOf(settings),
+      settings.defaultDeadline,
+      this.#closer.signal,
+    );
+  }
+
+  /**
+   * Appends events to a stream, atomically: all of them are recorded, or none.
+   * @returns the commit position of the last event appended.
+   * @throws ExpectedPositionError when the stream's last event is not where `expectedPosition` says.
+   */
+  appendEvents(options: AppendEventsOptions): Promise<bigint> {
+    return appendEvents(this.#context, options);
+  }
+
+  /** The position of the stream's last event, or `null` when the stream does not exist. */
+  getStreamPosition(options: GetStreamPositionOptions): Promise<bigint | null> {
+    return getStreamPosition(this.#context, options);
+  }
+
+  /**
+   * The events of one stream, in the order they were appended (or the reverse). Iterating a stream that does
+   * not exist throws StreamNotFoundError.
+   */
+  readStreamEvents(options: ReadStreamEventsOptions): ReadEventsResult {
+    return readStreamEvents(this.#context, options);
+  }
+
+  /**
+   * All recorded events, in the order they were committed (or the reverse), filtered by event type on the
+   * server. On a secure server, reading all streams needs an admin user (the server's default ACL, §4).
+   */
+  readAllEvents(options?: ReadAllEventsOptions): ReadEventsResult {
+    return readAllEvents(this.#context, options);
+  }
+
+  /**
+   * The commit position of the last recorded event in the database, system events excluded by default; 0 when
+   * there is none. It reads all streams, so on a secure server it needs an admin user.
+   */
+  getCommitPosition(options?: GetCommitPositionOptions): Promise<bigint> {
+    return getCommitPosition(this.#context, options);
+  }
+
+  /**
+   * Closes the client: calls still running are cancelled (they fail with CancelledError), the channel is
+   * closed, and later calls fail with CancelledError. Closing twice is harmless.
+   */
+  close(): Promise<void> {
+    if (!this.#closer.signal.aborted) {
+      this.#closer.abort();
+      this.#channel.close();
+    }
+    return Promise.resolve();
+  }
+}

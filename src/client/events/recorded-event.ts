@@ -1,0 +1,71 @@
+/**
+ * An event as recorded by the server, as reads and subscriptions return it.
+ */
+
+/** What a {@link RecordedEvent} is made from. */
+export interface RecordedEventInit {
+  /** The event id, UUID text. */
+  readonly id: string;
+  /** The event type. */
+  readonly type: string;
+  /** The event's data. */
+  readonly data: Uint8Array;
+  /** The event's metadata bytes. */
+  readonly metadata: Uint8Array;
+  /** The content type of the data: `application/json` or `application/octet-stream` (§3.10). */
+  readonly contentType: string;
+  /** The stream the event belongs to. */
+  readonly streamName: string;
+  /** The event's position in its stream (0 for the first event). */
+  readonly streamPosition: bigint;
+  /** The event's commit position in the database's total order. */
+  readonly commitPosition: bigint;
+  /** When the server recorded the event: a Date, or milliseconds since the Unix epoch. */
+  readonly recordedAt: Date | number;
+}
+
+/**
+ * A recorded event. Immutable: the object is frozen and {@link RecordedEvent.recordedAt} returns a new Date on
+ * every access. The byte arrays are views into the received message, not copies; treat them as read-only.
+ */
+export class RecordedEvent {
+  /** The event id, lower-case UUID text. */
+  readonly id: string;
+  /** The event type. */
+  readonly type: string;
+  /** The event's data. */
+  readonly data: Uint8Array;
+  /** The event's metadata bytes. */
+  readonly metadata: Uint8Array;
+  /** The content type of the data: `application/json` or `application/octet-stream`. */
+  readonly contentType: string;
+  /** The stream the event belongs to. */
+  readonly streamName: string;
+  /** The event's position in its stream (0 for the first event). */
+  readonly streamPosition: bigint;
+  /**
+   * The event's position in the total order of all events in the database (a byte offset in the server's log;
+   * increasing, not gapless).
+   */
+  readonly commitPosition: bigint;
+  /** Milliseconds since the Unix epoch; kept as a number so that no mutable Date is shared. */
+  readonly #recordedAtMs: number;
+
+  constructor(init: RecordedEventInit) {
+    this.id = init.id;
+    this.type = init.type;
+    this.data = init.data;
+    this.metadata = init.metadata;
+    this.contentType = init.contentType;
+    this.streamName = init.streamName;
+    this.streamPosition = init.streamPosition;
+    this.commitPosition = init.commitPosition;
+    this.#recordedAtMs = typeof init.recordedAt === 'number' ? init.recordedAt : init.recordedAt.getTime();
+    Object.freeze(this);
+  }
+
+  /** When the server recorded the event (millisecond precision). A new Date on every access. */
+  get recordedAt(): Date {
+    return new Date(this.#recordedAtMs);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * `readStreamEvents` and `readAllEvents`: plain reads of one stream or of all streams (`$all`), forwards or
+ * backwards, from a position, up to a limit, with server-side event-type filters for `$all`
+ * (protocol facts §3.7, §3.9).
+ */
+import {
+  checkBoolean,
+  checkLimit,
+  checkPosition,
+  checkRegexList,
+  checkSignal,
+  checkStreamName,
+  checkTimeout,
+  INT64_MAX,
+} from '../arguments/checks.js';
+import { optionsObject } from '../arguments/option-keys.js';
+import type { CallControl } from '../calls/call-guard.js';
+import type { ClientContext } from '../calls/client-context.js';
+import { eventTypeRegexOf } from '../wire/event-type-filter.js';
+import { allReadRequest, streamReadRequest } from '../wire/read-request.js';
+import { ReadEventsResult } from './read-events-result.js';
+
+/** The options of {@link EsdbClient.readStreamEvents}. */
+export interface ReadStreamEventsOptions extends CallControl {
+  /** The stream to read. */
+  readonly streamName: string;
+  /**
+   * The position to start from; the event there is included, forwards and backwards. Default: the first
+   * event, or the last one when reading backwards.
+   */
+  readonly position?: number | bigint | undefined;
+  /** Read from the end towards the start. Default `false`. */
+  readonly backwards?: boolean | undefined;
+  /** The most events to return. Default: no limit. */
+  readonly limit?: number | bigint | undefined;
+}
+
+/** The options of {@link EsdbClient.readAllEvents}. */
+export interface ReadAllEventsOptions extends CallControl {
+  /**
+   * The commit position to start from; it must be the position of an event. Forwards, the event there is
+   * included; backwards, it is not. Default: the start, or the end when reading backwards.
+   */
+  readonly commitPosition?: number | bigint | undefined;
+  /** Read from the end towards the start. Default `false`. */
+  readonly backwards?: boolean | undefined;
+  /**
+   * Regular expressions for event types to leave out; each must match the whole type. Ignored when
+   * `filterInclude` is not empty. Default `[ESDB_EVENTS_REGEX]`: system events are left out.
+   */
+  readonly filterExclude?: readonly string[] | undefined;
+  /** Regular expressions for the only event types to return; each must match the whole type. Default `[]`. */
+  readonly filterInclude?: readonly string[] | undefined;
+  /** The most events to return, counted after filtering (the server filters). Default: no limit. */
+  readonly limit?: number | bigint | undefined;
+}
+
+const STREAM_KEYS = ['streamName', 'position', 'backwards', 'limit', 'timeout', 'signal'];
+const ALL_KEYS = [
+  'commitPosition',
+  'backwards',
+  'filterExclude',
+  'filterInclude',
+  'limit',
+  'timeout',
+  'signal',
+];
+
+function controlOf(given: CallControl, where: string): CallControl {
+  return {
+    timeout: checkTimeout(given.timeout, `${where}: timeout`),
+    signal: checkSignal(given.signal, `${where}: signal`),
+  };
+}
+
+/** "No limit": PY's `sys.maxsize`, a count every server accepts (§5). */
+const NO_LIMIT = INT64_MAX;
+
+/** Checks the options of a stream read and prepares it; nothing is sent until the result is iterated. */
+export function readStreamEvents(context: ClientContext, options: ReadStreamEventsOptions): ReadEventsResult {
+  const where = 'readStreamEvents';
+  const given = optionsObject(options, STREAM_KEYS, where, true);
+  const streamName = checkStreamName(given.streamName, `${where}: streamName`);
+  const request = streamReadRequest({
+    streamName,
+    position: given.position === undefined ? undefined : checkPosition(given.position, `${where}: position`),
+    backwards: checkBoolean(given.backwards, `${where}: backwards`) ?? false,
+    limit: given.limit === undefined ? NO_LIMIT : checkLimit(given.limit, `${where}: limit`),
+  });
+  return new ReadEventsResult(context, request, controlOf(given, where), streamName);
+}
+
+/** Checks the options of a `$all` read and prepares it; nothing is sent until the result is iterated. */
+export function readAllEvents(
+  context: ClientContext,
+  options: ReadAllEventsOptions | undefined,
+): ReadEventsResult {
+  const where = 'readAllEvents';
+  const given = optionsObject(options, ALL_KEYS, where, false);
+  const request = allReadRequest({
+    commitPosition:
+      given.commitPosition === undefined
+        ? undefined
+        : checkPosition(given.commitPosition, `${where}: commitPosition`),
+    backwards: checkBoolean(given.backwards, `${where}: backwards`) ?? false,
+    limit: given.limit === undefined ? NO_LIMIT : checkLimit(given.limit, `${where}: limit`),
+    eventTypeRegex: eventTypeRegexOf(
+      checkRegexList(given.filterInclude, `${where}: filterInclude`),
+      checkRegexList(given.filterExclude, `${where}: filterExclude`),
+    ),
+  });
+  return new ReadEventsResult(context, request, controlOf(given, where), undefined);
+}
