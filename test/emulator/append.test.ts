@@ -280,6 +280,19 @@ describe('insecure node', () => {
   });
 });
 
+test('an IPv6 node gives a connection string with the address in brackets', async () => {
+  const ipv6 = await startEmulator({ host: '::1' });
+  try {
+    expect(ipv6.uri).toBe(`esdb://[::1]:${ipv6.port}?tls=false`);
+    const channel = createChannel(`[::1]:${ipv6.port}`);
+    const response = await append(createClient(StreamsDefinition, channel), streamName(), any, [proposed()]);
+    expect(response.result?.$case).toBe('success');
+    channel.close();
+  } finally {
+    await ipv6.stop();
+  }
+});
+
 describe('secure node (§4)', () => {
   let emulator: RunningEmulator;
   let channel: Channel;

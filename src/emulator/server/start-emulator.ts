@@ -125,10 +125,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     caCertPath = join(caDir, 'ca.crt');
     writeFileSync(caCertPath, certificates.caCert);
   }
+  // An IPv6 address goes in brackets, as in any URI authority.
+  const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const uri =
     caCertPath === undefined
-      ? `esdb://${host}:${port}?tls=false`
-      : `esdb://admin:changeit@${host}:${port}?tls=true&tlsCAFile=${caCertPath}`;
+      ? `esdb://${authority}?tls=false`
+      : `esdb://admin:changeit@${authority}?tls=true&tlsCAFile=${caCertPath}`;
 
   return {
     uri,
