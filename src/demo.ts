@@ -1,5 +1,6 @@
-// The quick start behind `npm run demo`: append events and read them back, against an emulator started here
-// or, when ESDB_URI is set, against that server (e.g. ESDB_URI='esdb://localhost:2113?tls=false').
+// The quick start behind `npm run demo`: append events, read them back, follow them with a catch-up
+// subscription and consume them through a persistent subscription, against an emulator started here or, when
+// ESDB_URI is set, against that server (e.g. ESDB_URI='esdb://localhost:2113?tls=false').
 import { randomUUID } from 'node:crypto';
 import { EsdbClient, ExpectedPositionError, NewEvent } from './client/index.js';
 import { startEmulator, type RunningEmulator } from './emulator/index.js';
@@ -79,6 +80,41 @@ async function main(): Promise<void> {
     }
 
     console.log(`Database commit position: ${await client.getCommitPosition()}`);
+
+    // A catch-up subscription delivers the events recorded after a commit position (not the one at it), then
+    // keeps delivering new events as they are recorded, until it is closed.
+    console.log('Catch-up subscription after the first event; one more event is appended while it runs:');
+    const subscription = client.subscribeAllEvents({ commitPosition: commitPosition1 });
+    for await (const event of subscription) {
+      console.log(`  ${event.streamName} #${event.streamPosition} ${event.type}`);
+      if (event.type === 'OrderShipped') {
+        const delivered = new NewEvent({
+          type: 'OrderDelivered',
+          data: json({}),
+          contentType: 'application/json',
+        });
+        await client.appendEvents({ streamName, expectedPosition: 2, events: [delivered] });
+      }
+      if (event.type === 'OrderDelivered') break;
+    }
+    await subscription.close();
+
+    // A persistent subscription: a group of consumers whose progress the server keeps. Each consumer
+    // acknowledges the events it has processed (acks are sent in batches, and flushed on close).
+    const groupName = `demo-${randomUUID()}`;
+    await client.createSubscription({
+      groupName,
+      commitPosition: commitPosition1,
+      filterInclude: ['Order.*'],
+    });
+    console.log(`Persistent subscription ${groupName}, from the first event (included), acknowledging:`);
+    const [readReq, readResp] = client.readSubscription({ groupName });
+    for await (const event of readResp) {
+      console.log(`  #${event.streamPosition} ${event.type} (delivered before: ${event.retryCount} times)`);
+      readReq.ack(event.id);
+      if (event.streamName === streamName && event.type === 'OrderDelivered') break;
+    }
+    await readResp.close();
   } finally {
     await client.close();
     await emulator?.stop();

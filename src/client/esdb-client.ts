@@ -15,6 +15,18 @@ import {
   readStreamEvents,
   type ReadStreamEventsOptions,
 } from './streams/read-events.js';
+import { createSubscription, type CreateSubscriptionOptions } from './subscriptions/create-subscription.js';
+import {
+  readSubscription,
+  type ReadSubscriptionOptions,
+  type SubscriptionReadRequest,
+  type SubscriptionReadResponse,
+} from './subscriptions/read-subscription.js';
+import {
+  type CatchUpSubscription,
+  subscribeAllEvents,
+  type SubscribeAllEventsOptions,
+} from './subscriptions/subscribe-all-events.js';
 
 /**
  * A client of one EventStoreDB / KurrentDB node over gRPC.
@@ -27,7 +39,7 @@ import {
  * ```
  *
  * Every method takes `timeout` (milliseconds) and `signal` (an AbortSignal). Non-streaming calls have a
- * default deadline (`defaultDeadline`, 10 s); reads have none unless `timeout` is given. Bad arguments throw a
+ * default deadline (`defaultDeadline`, 10 s); reads and subscriptions have none unless `timeout` is given. Bad arguments throw a
  * TypeError or RangeError before anything is sent.
  */
 export class EsdbClient {
@@ -37,6 +49,7 @@ export class EsdbClient {
   readonly #channel: Channel;
   readonly #closer = new AbortController();
   readonly #context: ClientContext;
+  #closing: Promise<void> | undefined;
 
   /**
    * Checks the options and prepares the connection; the connection itself is made on the first call.
@@ -93,14 +106,65 @@ export class EsdbClient {
   }
 
   /**
-   * Closes the client: calls still running are cancelled (they fail with CancelledError), the channel is
-   * closed, and later calls fail with CancelledError. Closing twice is harmless.
+   * A catch-up subscription to all streams: the events recorded after `commitPosition` (not the one at it),
+   * then new events as they are recorded, filtered by event type on the server (system events are left out by
+   * default). It never ends by itself: {@link CatchUpSubscription.close} it when done. No deadline applies
+   * unless `timeout` is given. On a secure server it needs an admin user, as reading all streams does.
+   *
+   * ```ts
+   * const subscription = client.subscribeAllEvents({ commitPosition });
+   * for await (const event of subscription) if (handle(event) === 'done') break;
+   * await subscription.close();
+   * ```
+   */
+  subscribeAllEvents(options?: SubscribeAllEventsOptions): CatchUpSubscription {
+    return subscribeAllEvents(this.#context, options);
+  }
+
+  /**
+   * Creates a persistent subscription group on all streams, which delivers the events (system events left out
+   * by default) from the first one, from the end (`fromEnd`), or from `commitPosition` (a persistent start is
+   * inclusive, so that event may be delivered too) to the consumers that read it with
+   * {@link EsdbClient.readSubscription}.
+   * @throws SubscriptionExistsError when the group already exists.
+   */
+  createSubscription(options: CreateSubscriptionOptions): Promise<void> {
+    return createSubscription(this.#context, options);
+  }
+
+  /**
+   * Connects a consumer to a persistent subscription group: `[readReq, readResp]`, where `readResp` is an
+   * async iterable of the events the group gives this consumer and `readReq` acknowledges them (`ack`,
+   * `nack`), in batches. Close it with `readResp.close()` (or `readReq.close()`), which sends the waiting
+   * acknowledgements first. No deadline applies unless `timeout` is given.
+   *
+   * ```ts
+   * const [readReq, readResp] = client.readSubscription({ groupName });
+   * for await (const event of readResp) readReq.ack(event.id);
+   * ```
+   */
+  readSubscription(options: ReadSubscriptionOptions): [SubscriptionReadRequest, SubscriptionReadResponse] {
+    return readSubscription(this.#context, options);
+  }
+
+  /**
+   * Closes the client. Open subscriptions and persistent subscription consumers are closed first, cleanly
+   * (consumers send their waiting acknowledgements); other calls still running are cancelled (they fail with
+   * CancelledError); then the channel is closed. Later calls fail with CancelledError. Closing twice is
+   * harmless.
    */
   close(): Promise<void> {
-    if (!this.#closer.signal.aborted) {
-      this.#closer.abort();
-      this.#channel.close();
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const subscriptions = [...this.#context.subscriptions];
+    // Without subscriptions to wind down, calls are cancelled at once, before close() returns.
+    if (subscriptions.length > 0) {
+      await Promise.all(subscriptions.map((subscription) => subscription.close()));
     }
-    return Promise.resolve();
+    this.#closer.abort();
+    this.#channel.close();
   }
 }

@@ -14,8 +14,17 @@ export type { GetStreamPositionOptions } from './streams/get-stream-position.js'
 export type { GetCommitPositionOptions } from './streams/get-commit-position.js';
 export type { ReadStreamEventsOptions, ReadAllEventsOptions } from './streams/read-events.js';
 export type { ReadEventsResult } from './streams/read-events-result.js';
+export type { CatchUpSubscription, SubscribeAllEventsOptions } from './subscriptions/subscribe-all-events.js';
+export type { CreateSubscriptionOptions } from './subscriptions/create-subscription.js';
+export type {
+  NackAction,
+  ReadSubscriptionOptions,
+  SubscriptionReadRequest,
+  SubscriptionReadResponse,
+} from './subscriptions/read-subscription.js';
 export { NewEvent, type NewEventOptions, DEFAULT_CONTENT_TYPE } from './events/new-event.js';
 export { RecordedEvent, type RecordedEventInit } from './events/recorded-event.js';
+export { PersistentRecordedEvent } from './events/persistent-recorded-event.js';
 export { ESDB_EVENTS_REGEX } from './wire/event-type-filter.js';
 export {
   EsdbError,

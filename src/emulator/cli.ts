@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// `esdbclient-emulator`: runs one emulated node until SIGINT or SIGTERM.
+// `esdbclient-emulator`: runs one emulated node, or a cluster, until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util';
+import { startEmulatorCluster } from './cluster/start-emulator-cluster.js';
 import { startEmulator } from './server/start-emulator.js';
 
 const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] [--port PORT] [--db DIR]
+       esdbclient-emulator --cluster-size N [--read-only-replica] [--insecure | --secure] [--port PORT]
 
   --insecure   cleartext HTTP/2, every call privileged (the default), like the server's --insecure
   --secure     TLS with a generated CA and node certificate, Basic auth (admin/changeit, ops/changeit)
   --host HOST  address to listen on (default 127.0.0.1)
   --port PORT  port to listen on (default 2113)
-  --db DIR     keep the log in DIR: every acknowledged write survives a crash (default: in memory)`;
+  --db DIR     keep the log in DIR: every acknowledged write survives a crash (default: in memory)
+  --cluster-size N     N voting nodes sharing one in-memory log, on 127.0.0.1, 127.0.0.2, ... and one port
+                       (on 127.0.0.1 with consecutive ports where other loopback addresses are unavailable)
+  --read-only-replica  one more node, a read-only replica (cluster mode only)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,6 +24,8 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       db: { type: 'string' },
+      'cluster-size': { type: 'string' },
+      'read-only-replica': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -30,6 +37,17 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? '2113');
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`bad --port: ${values.port ?? ''}`);
+
+  if (values['cluster-size'] !== undefined) {
+    const nodes = Number(values['cluster-size']);
+    if (!Number.isInteger(nodes) || nodes < 1)
+      throw new Error(`bad --cluster-size: ${values['cluster-size']}`);
+    if (values.host !== undefined) throw new Error('--host does not apply to a cluster');
+    if (values.db !== undefined) throw new Error('--db does not apply to a cluster: its log is in memory');
+    await runCluster(nodes, values['read-only-replica'] === true, values.secure === true, port);
+    return;
+  }
+  if (values['read-only-replica'] === true) throw new Error('--read-only-replica needs --cluster-size');
 
   const emulator = await startEmulator({
     secure: values.secure === true,
@@ -44,6 +62,30 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     console.log(`${signal}: stopping`);
     void emulator.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+/** Starts a cluster, prints its nodes and its all-seeds connection string, and serves until a signal. */
+async function runCluster(
+  nodes: number,
+  readOnlyReplica: boolean,
+  secure: boolean,
+  port: number,
+): Promise<void> {
+  const cluster = await startEmulatorCluster({ nodes, readOnlyReplica, secure, port });
+  console.log(`EventStoreDB emulator cluster of ${nodes} node${nodes === 1 ? '' : 's'}:`);
+  for (const node of cluster.nodes) {
+    const role = node.readOnlyReplica ? ' (read-only replica)' : node === cluster.leader ? ' (leader)' : '';
+    console.log(`  node ${node.index}: ${node.host}:${node.port}${role}`);
+  }
+  console.log(`Connection string: ${cluster.uri}`);
+  if (cluster.caCertPath !== undefined) console.log(`CA certificate: ${cluster.caCertPath}`);
+
+  const shutdown = (signal: string): void => {
+    console.log(`${signal}: stopping`);
+    void cluster.stop().then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

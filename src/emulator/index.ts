@@ -3,4 +3,11 @@
  * @packageDocumentation
  */
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './server/start-emulator.js';
+export {
+  startEmulatorCluster,
+  type EmulatedClusterNode,
+  type EmulatorClusterOptions,
+  type RunningEmulatorCluster,
+} from './cluster/start-emulator-cluster.js';
+export { MemberInfo_VNodeState as VNodeState } from '../generated/gossip.js';
 export type { EmulatorCertificates } from './tls/certificates.js';

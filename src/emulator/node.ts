@@ -1,3 +1,4 @@
+import { type NodeRole, standaloneRole } from './cluster/node-role.js';
 import type { EventStore } from './store/event-store.js';
 
 /**
@@ -18,6 +19,12 @@ export interface Endpoint {
 /** Everything the service handlers of one emulated node share. */
 export class EmulatorNode {
   private advertised: Endpoint | undefined;
+
+  /**
+   * The node's place in its cluster: what it answers for leader-only requests and in gossip. A node started
+   * on its own is the leader of a cluster of one; a cluster member's role is set by the cluster.
+   */
+  role: NodeRole = standaloneRole(this);
 
   /** `instanceId` is structured in gossip and fixed for the node's life (§3.15). */
   constructor(

@@ -20,6 +20,40 @@ export function checkStreamName(value: unknown, where: string): string {
   return value;
 }
 
+/**
+ * A non-empty persistent subscription group name. The server needs one: an empty name fails its connect
+ * message's checks with an unhandled exception (§3.1, channel 3).
+ */
+export function checkGroupName(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${where} must be a string`);
+  if (value === '') throw new TypeError(`${where} must not be empty`);
+  return value;
+}
+
+/**
+ * A positive integer that goes into an int32 field (a buffer or batch size): 1 ≤ value ≤ 2^31-1.
+ */
+export function checkPositiveInt32(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${where} must be an integer`);
+  }
+  if (value < 1 || value > 0x7fff_ffff)
+    throw new RangeError(`${where} must be between 1 and 2^31-1, got ${value}`);
+  return value;
+}
+
+/** A duration in milliseconds that may be 0: 0 ≤ value ≤ 2^31-1. */
+export function checkDuration(value: unknown, where: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${where} must be a number of milliseconds`);
+  }
+  // setTimeout cannot wait longer than 2^31-1 ms.
+  if (!(value >= 0) || value > 0x7fff_ffff) {
+    throw new RangeError(`${where} must be between 0 and 2^31-1 milliseconds, got ${value}`);
+  }
+  return value;
+}
+
 /** An integer as a bigint, from a safe-integer number or a bigint, without a range check. */
 function integerOf(value: unknown, where: string): bigint {
   if (typeof value === 'bigint') return value;

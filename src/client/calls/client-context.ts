@@ -4,9 +4,17 @@
  * functions of this context, so that each lives in its own module and the facade stays thin.
  */
 import { type Channel, type Client, createClient, type Metadata } from 'nice-grpc';
+import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
 import { StreamsDefinition } from '../../generated/streams.js';
+import { PersistentReadDefinition } from '../wire/persistent-read-definition.js';
 import { StreamsReadDefinition } from '../wire/read-definition.js';
 import { CallGuard, type CallControl } from './call-guard.js';
+
+/** Something long-lived a client must close before it closes its channel: a subscription, a reader. */
+export interface Closable {
+  /** Ends it cleanly; resolves when it has ended. Never rejects. */
+  close(): Promise<void>;
+}
 
 /** The shared state of one client's operations. */
 export interface ClientContext {
@@ -18,6 +26,12 @@ export interface ClientContext {
   readonly streams: Client<typeof StreamsDefinition>;
   /** Streams.Read with the client's own response decoder. */
   readonly reads: Client<StreamsReadDefinition>;
+  /** PersistentSubscriptions service with the generated codecs (Create, ...). */
+  readonly persistent: Client<typeof PersistentSubscriptionsDefinition>;
+  /** PersistentSubscriptions.Read with the client's own response decoder. */
+  readonly persistentReads: Client<PersistentReadDefinition>;
+  /** The subscriptions and readers still open, which `close()` ends (flushing acknowledgements) first. */
+  readonly subscriptions: Set<Closable>;
   /** Deadline of non-streaming calls, in milliseconds. */
   readonly defaultDeadline: number;
   /** Aborted when the client is closed: every call still running is then cancelled. */
@@ -37,6 +51,9 @@ export function createClientContext(
     metadata,
     streams: createClient(StreamsDefinition, channel, defaults),
     reads: createClient(StreamsReadDefinition, channel, defaults),
+    persistent: createClient(PersistentSubscriptionsDefinition, channel, defaults),
+    persistentReads: createClient(PersistentReadDefinition, channel, defaults),
+    subscriptions: new Set(),
     defaultDeadline,
     closed,
   };

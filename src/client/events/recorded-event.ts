@@ -61,7 +61,8 @@ export class RecordedEvent {
     this.streamPosition = init.streamPosition;
     this.commitPosition = init.commitPosition;
     this.#recordedAtMs = typeof init.recordedAt === 'number' ? init.recordedAt : init.recordedAt.getTime();
-    Object.freeze(this);
+    // A subclass adds its own fields after this constructor returns, so it freezes the object itself.
+    if (new.target === RecordedEvent) Object.freeze(this);
   }
 
   /** When the server recorded the event (millisecond precision). A new Date on every access. */

@@ -117,3 +117,50 @@ export function allReadRequest(request: AllReadRequest): ReadReq {
     },
   };
 }
+
+/** A catch-up subscription to `$all`. */
+export interface AllSubscriptionRequest {
+  /** Deliver the events strictly after this commit position (§3.8); undefined: from the first event. */
+  readonly commitPosition: bigint | undefined;
+  /** The anchored event-type regex (event-type-filter.ts), or undefined for no filter. */
+  readonly eventTypeRegex: string | undefined;
+}
+
+/**
+ * The checkpoint interval multiplier of subscriptions: PY's default (`DEFAULT_CHECKPOINT_INTERVAL_MULTIPLIER`),
+ * so a checkpoint every 5 × 32 records considered (§3.9). The client reads checkpoints and drops them.
+ */
+const SUBSCRIPTION_CHECKPOINT_MULTIPLIER = 5;
+
+/** The request of a catch-up subscription to `$all`: a Read whose count option is `subscription` (§3.8). */
+export function allSubscriptionRequest(request: AllSubscriptionRequest): ReadReq {
+  return {
+    options: {
+      readDirection: ReadReq_Options_ReadDirection.Forwards,
+      resolveLinks: false,
+      countOption: { $case: 'subscription', value: EMPTY },
+      uuidOption: { content: { $case: 'string', value: EMPTY } },
+      streamOption: {
+        $case: 'all',
+        value: {
+          allOption:
+            request.commitPosition !== undefined
+              ? {
+                  $case: 'position',
+                  // Events written through gRPC have commit == prepare (§3.12).
+                  value: { commitPosition: request.commitPosition, preparePosition: request.commitPosition },
+                }
+              : { $case: 'start', value: EMPTY },
+        },
+      },
+      filterOption:
+        request.eventTypeRegex === undefined
+          ? { $case: 'noFilter', value: EMPTY }
+          : {
+              $case: 'filter',
+              value: eventTypeFilterOf(request.eventTypeRegex, SUBSCRIPTION_CHECKPOINT_MULTIPLIER),
+            },
+      controlOption: undefined,
+    },
+  };
+}

@@ -4,7 +4,7 @@
  * 1 id (UUID), 2 stream_identifier, 3 stream_revision, 4 prepare_position, 5 commit_position,
  * 6 metadata (map: `type`, `created`, `content-type`, §3.10), 7 custom_metadata, 8 data.
  */
-import { RecordedEvent } from '../events/recorded-event.js';
+import { RecordedEvent, type RecordedEventInit } from '../events/recorded-event.js';
 import { RecentString } from './recent-string.js';
 import { uuidTextOfHalves } from './uuid.js';
 import { WireReader, WireType } from './wire-reader.js';
@@ -150,6 +150,14 @@ export function decodeStreamIdentifier(reader: WireReader, end: number): string 
 
 /** Decodes the RecordedEvent message that ends at `end` (the reader is at its first field). */
 export function decodeRecordedEvent(reader: WireReader, end: number): RecordedEvent {
+  return new RecordedEvent(decodeRecordedEventInit(reader, end));
+}
+
+/**
+ * Decodes the RecordedEvent message that ends at `end` into what a {@link RecordedEvent} is made from, for
+ * callers that make a subclass of it (persistent subscriptions add the retry count).
+ */
+export function decodeRecordedEventInit(reader: WireReader, end: number): RecordedEventInit {
   let id = '';
   let streamName = '';
   let streamPosition = 0n;
@@ -194,7 +202,7 @@ export function decodeRecordedEvent(reader: WireReader, end: number): RecordedEv
     }
     reader.skip(wireType);
   }
-  return new RecordedEvent({
+  return {
     id,
     type: system.type,
     data,
@@ -204,5 +212,5 @@ export function decodeRecordedEvent(reader: WireReader, end: number): RecordedEv
     streamPosition,
     commitPosition,
     recordedAt: system.recordedAtMs,
-  });
+  };
 }

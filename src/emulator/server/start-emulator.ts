@@ -2,22 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GossipDefinition } from '../../generated/gossip.js';
-import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
-import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
-import { StreamsDefinition } from '../../generated/streams.js';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
-import { createGossipService } from '../services/gossip.js';
-import { persistentSubscriptionsOf } from '../persistent/registry-of-node.js';
-import { emulatorPersistentSubscriptionsDefinition } from '../services/persistent-subscriptions/definition.js';
-import { createPersistentSubscriptionsService } from '../services/persistent-subscriptions/index.js';
-import { createServerFeaturesService } from '../services/server-features.js';
-import { emulatorStreamsDefinition } from '../services/streams/definition.js';
-import { createStreamsService } from '../services/streams/index.js';
 import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
 import { createStore } from './create-store.js';
-import { GrpcServer } from '../grpc/grpc-server.js';
-import { callAuthenticator } from './call-context.js';
+import { serveNode } from './node-server.js';
 
 /** How to start an emulated node. Every option has a default suited to tests. */
 export interface EmulatorOptions {
@@ -55,19 +43,6 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-/**
- * The largest single request message the Streams service accepts: 16 MiB less 10 000 bytes (§3.18,
- * ClusterVNodeStartup.cs, which raises it for Streams only). gRPC itself refuses bigger ones with
- * RESOURCE_EXHAUSTED.
- */
-const STREAMS_MAX_RECEIVE_MESSAGE_SIZE = 16 * 1024 * 1024 - 10_000;
-
-/** ASP.NET Core gRPC's default receive limit, which the other services keep: 4 MiB. */
-const DEFAULT_MAX_RECEIVE_MESSAGE_SIZE = 4 * 1024 * 1024;
-
-/** Server keepalive, as the server's defaults: 10 s interval, 10 s timeout (§4). */
-const KEEPALIVE_MS = 10_000;
-
 const certificatesByHost = new Map<string, EmulatorCertificates>();
 
 /**
@@ -91,32 +66,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
   const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
 
-  const server = new GrpcServer({
-    maxReceiveMessageSize: DEFAULT_MAX_RECEIVE_MESSAGE_SIZE,
-    keepaliveMs: KEEPALIVE_MS,
-    authenticate: callAuthenticator(secure),
-  });
-  // ServerFeatures advertises exactly these services, itself included (§3.16).
-  const served = [
-    StreamsDefinition,
-    PersistentSubscriptionsDefinition,
-    GossipDefinition,
-    ServerFeaturesDefinition,
-  ];
-  server.add(emulatorStreamsDefinition, createStreamsService(node), {
-    maxReceiveMessageSize: STREAMS_MAX_RECEIVE_MESSAGE_SIZE,
-  });
-  server.add(emulatorPersistentSubscriptionsDefinition, createPersistentSubscriptionsService(node));
-  server.add(GossipDefinition, createGossipService(node));
-  server.add(ServerFeaturesDefinition, createServerFeaturesService(served));
-
   const certificates = secure ? (options.certificates ?? sharedCertificates(host)) : undefined;
-  const port = await server.listen(
+  const server = await serveNode(node, {
     host,
-    options.port ?? 0,
-    certificates === undefined ? undefined : { key: certificates.nodeKey, cert: certificates.nodeCert },
-  );
-  node.endpoint = { host, port };
+    port: options.port ?? 0,
+    secure,
+    tls: certificates === undefined ? undefined : { key: certificates.nodeKey, cert: certificates.nodeCert },
+  }).catch((error: unknown) => {
+    opened.close();
+    throw error;
+  });
+  const port = server.port;
 
   let caDir: string | undefined;
   let caCertPath: string | undefined;
@@ -139,7 +99,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     serverCert: certificates?.caCert,
     caCertPath,
     stop: async () => {
-      persistentSubscriptionsOf(node).close();
       await server.close();
       opened.close();
       if (caDir !== undefined) rmSync(caDir, { recursive: true, force: true });

@@ -1,27 +1,15 @@
 import type { ClusterInfo } from '../../generated/gossip.js';
-import { MemberInfo_VNodeState } from '../../generated/gossip.js';
 import type { EmulatorNode } from '../node.js';
-import { textToStructuredUuid } from '../wire/uuid.js';
 
 /**
- * `Gossip.Read` of a single node (§3.15, server: Gossip.Read.cs): one member, alive, leader, with the address
- * clients dial, its instance id in the structured form and its timestamp in 100-ns ticks since the epoch.
+ * `Gossip.Read` (§3.15, server: Gossip.Read.cs): the members the node knows, each with its instance id in the
+ * structured form, its time stamp in 100-ns ticks since the epoch, its state, whether it is alive, and the
+ * address clients dial. A standalone node lists just itself; a cluster member lists the cluster (node-role.ts).
  */
 export function createGossipService(node: EmulatorNode) {
   return {
     read(): Promise<ClusterInfo> {
-      const { host, port } = node.endpoint;
-      return Promise.resolve({
-        members: [
-          {
-            instanceId: textToStructuredUuid(node.instanceId),
-            timeStamp: BigInt(Date.now()) * 10_000n,
-            state: MemberInfo_VNodeState.Leader,
-            isAlive: true,
-            httpEndPoint: { address: host, port },
-          },
-        ],
-      });
+      return Promise.resolve({ members: node.role.gossip() });
     },
   };
 }

@@ -96,9 +96,24 @@ function buildCertificates(
   nodeKeys: PemKeyPair,
   hosts: readonly string[],
 ): EmulatorCertificates {
-  const caPrivateKey = forge.pki.privateKeyFromPem(caKeys.privateKey);
   const now = Date.now();
+  const authority = buildAuthority(caKeys, now);
+  return {
+    caCert: forge.pki.certificateToPem(authority.certificate),
+    ...issueNodeCertificate(authority, nodeKeys, hosts, now),
+  };
+}
 
+/** A CA certificate and what is needed to sign node certificates with it. */
+interface CertificateAuthority {
+  readonly certificate: forge.pki.Certificate;
+  readonly privateKey: forge.pki.rsa.PrivateKey;
+  readonly keyId: string;
+}
+
+/** The self-signed CA. */
+function buildAuthority(caKeys: PemKeyPair, now: number): CertificateAuthority {
+  const privateKey = forge.pki.privateKeyFromPem(caKeys.privateKey);
   const ca = forge.pki.createCertificate();
   ca.publicKey = forge.pki.publicKeyFromPem(caKeys.publicKey);
   ca.serialNumber = randomSerialNumber();
@@ -107,20 +122,29 @@ function buildCertificates(
   const caName = [{ name: 'commonName', value: `EventStoreDB CA ${randomBytes(16).toString('hex')}` }];
   ca.setSubject(caName);
   ca.setIssuer(caName);
-  const caKeyId = ca.generateSubjectKeyIdentifier().getBytes();
+  const keyId = ca.generateSubjectKeyIdentifier().getBytes();
   ca.setExtensions([
     { name: 'basicConstraints', critical: true, cA: true },
     { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  ca.sign(caPrivateKey, forge.md.sha256.create());
+  ca.sign(privateKey, forge.md.sha256.create());
+  return { certificate: ca, privateKey, keyId };
+}
 
+/** A node certificate for `hosts`, signed by `authority`. */
+function issueNodeCertificate(
+  authority: CertificateAuthority,
+  nodeKeys: PemKeyPair,
+  hosts: readonly string[],
+  now: number,
+): { nodeCert: string; nodeKey: string } {
   const node = forge.pki.createCertificate();
   node.publicKey = forge.pki.publicKeyFromPem(nodeKeys.publicKey);
   node.serialNumber = randomSerialNumber();
   setValidity(node, now);
   node.setSubject([{ name: 'commonName', value: NODE_COMMON_NAME }]);
-  node.setIssuer(ca.subject.attributes);
+  node.setIssuer(authority.certificate.subject.attributes);
   node.setExtensions([
     { name: 'basicConstraints', critical: true, cA: false },
     { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
@@ -128,14 +152,42 @@ function buildCertificates(
     { name: 'subjectAltName', altNames: subjectAltNames(hosts) },
     { name: 'subjectKeyIdentifier' },
     // Passed explicitly: node-forge's `keyIdentifier: true` shorthand would use the node's own key id.
-    { name: 'authorityKeyIdentifier', keyIdentifier: caKeyId },
+    { name: 'authorityKeyIdentifier', keyIdentifier: authority.keyId },
   ]);
-  node.sign(caPrivateKey, forge.md.sha256.create());
+  node.sign(authority.privateKey, forge.md.sha256.create());
+  return { nodeCert: forge.pki.certificateToPem(node), nodeKey: nodeKeys.privateKey };
+}
 
+/** TLS material for a cluster: one CA, and one node certificate per node (§4; as `es-gencert-cli` makes them). */
+export interface ClusterCertificates {
+  /** The CA every node certificate is issued by; clients trust this one. */
+  readonly caCert: string;
+  /** One certificate and key per node, in the order the nodes' hosts were given. */
+  readonly nodes: readonly Pick<EmulatorCertificates, 'nodeCert' | 'nodeKey'>[];
+}
+
+/**
+ * Generates a CA and a node certificate for each entry of `hostsPerNode` (its extra SAN entries, as in
+ * {@link CertificateOptions.hosts}), all keys on libuv's thread pool in parallel.
+ */
+export async function generateClusterCertificatesAsync(
+  hostsPerNode: readonly (readonly string[])[],
+): Promise<ClusterCertificates> {
+  const generate = (): Promise<PemKeyPair> =>
+    new Promise((resolve, reject) => {
+      generateKeyPair('rsa', RSA_KEY_OPTIONS, (error, publicKey, privateKey) => {
+        if (error) reject(error);
+        else resolve({ publicKey, privateKey });
+      });
+    });
+  const [caKeys, ...nodeKeys] = await Promise.all([generate(), ...hostsPerNode.map(() => generate())]);
+  const now = Date.now();
+  const authority = buildAuthority(caKeys, now);
   return {
-    caCert: forge.pki.certificateToPem(ca),
-    nodeCert: forge.pki.certificateToPem(node),
-    nodeKey: nodeKeys.privateKey,
+    caCert: forge.pki.certificateToPem(authority.certificate),
+    nodes: nodeKeys.map((keys, index) =>
+      issueNodeCertificate(authority, keys, hostsPerNode[index] ?? [], now),
+    ),
   };
 }
 

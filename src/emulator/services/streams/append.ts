@@ -1,5 +1,7 @@
+import type { CallContext } from 'nice-grpc';
 import type { AppendReq, AppendResp, AppendResp_WrongExpectedVersion } from '../../../generated/streams.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
+import { admitStreamsWrite } from '../../cluster/leader-requests.js';
 import type { EmulatorNode } from '../../node.js';
 import type { EmulatorCallContext } from '../../server/call-context.js';
 import { rpcErrors } from '../../server/rpc-error.js';
@@ -25,7 +27,7 @@ const NO_STREAM_LEGACY_REVISION = 18446744073709551615n;
 export function createAppend(node: EmulatorNode) {
   return async function append(
     requests: AsyncIterable<AppendReq>,
-    context: EmulatorCallContext,
+    context: EmulatorCallContext & CallContext,
   ): Promise<AppendResp> {
     const iterator = requests[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -58,6 +60,8 @@ export function createAppend(node: EmulatorNode) {
     // An empty name reaches the server as null, which the internal write message refuses
     // (ClientMessage.WriteEvents, Ensure.NotNullOrEmpty): an unhandled exception once the events are read.
     if (streamName === '') throw new TypeError('the stream name is empty');
+    // The write now goes to the node controller, which serves it, forwards it or refuses it (§3.1.1, §4).
+    await admitStreamsWrite(node, context);
     const outcome = node.store.append(streamName, expected, events);
     switch (outcome.kind) {
       case 'stream-deleted':

@@ -4,6 +4,11 @@ import type { BatchAppendResp } from '../../../generated/streams.js';
 /** Put in the queue when the client half-closes, behind every response queued before it. */
 const CLOSING = Symbol('closing');
 
+/** An error that ends the call once the responses queued before it have gone out. */
+class QueuedFailure {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * The response side of one BatchAppend call, as the server's `Send` loop and its channel behave
  * (Streams.BatchAppend.cs, 24.10): responses go out in the order they were queued, and the call stays open
@@ -16,7 +21,7 @@ const CLOSING = Symbol('closing');
  * §3.5 summarises this as "flushes the pending responses and ends with OK", which is the common case only.
  */
 export class BatchAppendOutbox implements AsyncIterable<BatchAppendResp> {
-  private readonly queue: (BatchAppendResp | typeof CLOSING)[] = [];
+  private readonly queue: (BatchAppendResp | typeof CLOSING | QueuedFailure)[] = [];
   private wake: (() => void) | undefined;
   private failure: { readonly error: unknown } | undefined;
   private pendingWrites = 0;
@@ -51,6 +56,15 @@ export class BatchAppendOutbox implements AsyncIterable<BatchAppendResp> {
     this.notify();
   }
 
+  /**
+   * Ends the call with `error` after the responses already queued, as an exception the server's write callback
+   * completes its channel with does (`writer.TryComplete(ex)`: the `Send` loop drains the channel, then throws).
+   */
+  failAfterQueued(error: unknown): void {
+    this.queue.push(new QueuedFailure(error));
+    this.notify();
+  }
+
   /** Ends the call with `error` (an unhandled exception or a cancellation); queued responses are dropped. */
   fail(error: unknown): void {
     this.failure ??= { error };
@@ -70,6 +84,7 @@ export class BatchAppendOutbox implements AsyncIterable<BatchAppendResp> {
         closing = true;
         continue;
       }
+      if (next instanceof QueuedFailure) throw next.error;
       yield next;
       this.pendingWrites -= 1;
       if (this.pendingWrites >= 0 && closing) return;

@@ -1,8 +1,12 @@
 import type { CallContext } from 'nice-grpc';
+import { Code } from '../../../generated/code.js';
 import type { UUID } from '../../../generated/shared.js';
 import type { Status } from '../../../generated/status.js';
 import type { BatchAppendReq, BatchAppendResp } from '../../../generated/streams.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
+import { clusterErrors } from '../../cluster/cluster-errors.js';
+import { decideStreamsWrite, type StreamsWriteRefusal } from '../../cluster/leader-requests.js';
+import { requiresLeader } from '../../cluster/requires-leader.js';
 import type { User } from '../../auth/user.js';
 import type { EmulatorNode } from '../../node.js';
 import { DotnetException, dotnetExceptions, dotnetMessageOf } from '../../server/dotnet-exception.js';
@@ -18,6 +22,13 @@ import { BatchAppendOutbox } from './batch-append-outbox.js';
 import { PendingBatch } from './batch-append-pending.js';
 import { batchTimeoutTicks, timeoutMilliseconds } from './batch-append-timeout.js';
 
+/** What the server answers in-band for a write its node is not ready for: code 0 and a packed `Empty`. */
+const NOT_READY_STATUS: Status = {
+  code: Code.OK,
+  message: 'Server Is Not Ready',
+  details: { typeUrl: 'type.googleapis.com/google.protobuf.Empty', value: new Uint8Array(0) },
+};
+
 /** `Guid.Empty`, as lower-case text. */
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
@@ -32,7 +43,8 @@ export function createBatchAppend(node: EmulatorNode) {
     context: EmulatorCallContext & CallContext,
   ): AsyncGenerator<BatchAppendResp, void, undefined> {
     const outbox = new BatchAppendOutbox(context.signal);
-    const receiver = new BatchAppendReceiver(node, context.user, outbox);
+    // The header is read once for the whole call (Streams.BatchAppend.cs, `GetRequiresLeader`).
+    const receiver = new BatchAppendReceiver(node, context.user, outbox, requiresLeader(context.metadata));
     void receiver.receive(requests).then(
       () => {
         outbox.close();
@@ -60,6 +72,7 @@ class BatchAppendReceiver {
     private readonly node: EmulatorNode,
     private readonly user: User,
     private readonly outbox: BatchAppendOutbox,
+    private readonly leaderRequired: boolean,
   ) {}
 
   async receive(requests: AsyncIterable<BatchAppendReq>): Promise<void> {
@@ -138,6 +151,12 @@ class BatchAppendReceiver {
     if (batch.streamName === '') throw new DotnetException('eventStreamId');
     // Later servers also refuse `$$` (SystemStreams.IsInvalidStream).
     if (batch.streamName === '$$') throw dotnetExceptions.argumentOutOfRange('eventStreamId');
+    // The write message goes to the node controller, which serves, forwards or refuses it (§3.1.1, §4).
+    const decision = decideStreamsWrite(this.node, this.leaderRequired);
+    if (decision.kind !== 'write') {
+      this.refuse(request.correlationId, batch.streamName, decision);
+      return;
+    }
     const response = this.responseTo(
       request.correlationId,
       batch,
@@ -148,6 +167,32 @@ class BatchAppendReceiver {
     const completion = setImmediate(() => {
       this.completions.delete(completion);
       this.outbox.push(response);
+    });
+    this.completions.add(completion);
+  }
+
+  /**
+   * A write the node controller did not take, answered as the server's write callback converts `NotHandled` and
+   * `ForwardTimeout` (Streams.BatchAppend.cs `ConvertMessage`): `not-leader` ends the whole call with the
+   * NOT_FOUND error once earlier answers are out; not ready is an in-band status with code 0 and an `Empty`
+   * detail; a lost forward is an in-band `Timeout` once the forwarding timeout passes.
+   */
+  private refuse(correlationId: UUID | undefined, streamName: string, refusal: StreamsWriteRefusal): void {
+    if (refusal.kind === 'forward-timeout') {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.reply(correlationId, identifierOf(streamName), batchAppendStatuses.timeout());
+      }, refusal.afterMs);
+      this.timers.add(timer);
+      return;
+    }
+    const completion = setImmediate(() => {
+      this.completions.delete(completion);
+      if (refusal.kind === 'not-leader') {
+        this.outbox.failAfterQueued(clusterErrors.notLeader(refusal.leader));
+      } else {
+        this.reply(correlationId, identifierOf(streamName), NOT_READY_STATUS);
+      }
     });
     this.completions.add(completion);
   }

@@ -1,6 +1,7 @@
+import type { CallContext } from 'nice-grpc';
 import type { DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } from '../../../generated/streams.js';
-import type { User } from '../../auth/user.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
+import { admitStreamsWrite } from '../../cluster/leader-requests.js';
 import type { EmulatorNode } from '../../node.js';
 import type { EmulatorCallContext } from '../../server/call-context.js';
 import { rpcErrors } from '../../server/rpc-error.js';
@@ -18,19 +19,21 @@ type DeletePosition = DeleteResp['positionOption'];
 
 /** `Streams.Delete`: soft delete, a `{"$tb": long.MaxValue}` metadata event in `$$stream` (§3.4, §3.13). */
 export function createDelete(node: EmulatorNode) {
-  return function deleteStream(request: DeleteReq, context: EmulatorCallContext): Promise<DeleteResp> {
-    return Promise.resolve({
-      positionOption: runDelete(node, request.options, context.user, 'soft', DELETE_CASE),
-    });
+  return async function deleteStream(
+    request: DeleteReq,
+    context: EmulatorCallContext & CallContext,
+  ): Promise<DeleteResp> {
+    return { positionOption: await runDelete(node, request.options, context, 'soft', DELETE_CASE) };
   };
 }
 
 /** `Streams.Tombstone`: hard delete, a `$streamDeleted` record numbered `long.MaxValue` (§3.4, §3.13). */
 export function createTombstone(node: EmulatorNode) {
-  return function tombstone(request: TombstoneReq, context: EmulatorCallContext): Promise<TombstoneResp> {
-    return Promise.resolve({
-      positionOption: runDelete(node, request.options, context.user, 'hard', TOMBSTONE_CASE),
-    });
+  return async function tombstone(
+    request: TombstoneReq,
+    context: EmulatorCallContext & CallContext,
+  ): Promise<TombstoneResp> {
+    return { positionOption: await runDelete(node, request.options, context, 'hard', TOMBSTONE_CASE) };
   };
 }
 
@@ -38,13 +41,13 @@ export function createTombstone(node: EmulatorNode) {
  * The steps both handlers take, in the server's order (Streams.Delete.cs): expected revision, stream name,
  * `Delete` access, then the write. Failures are gRPC errors, never in-band (§3.4, §5 item 1).
  */
-function runDelete(
+async function runDelete(
   node: EmulatorNode,
   options: DeleteReq['options'] | TombstoneReq['options'],
-  user: User,
+  context: EmulatorCallContext & CallContext,
   kind: 'soft' | 'hard',
   oneofCaseType: string,
-): DeletePosition {
+): Promise<DeletePosition> {
   // The server dereferences both without a check: a missing one is an unhandled exception (§3.1).
   if (options === undefined) throw new TypeError('the delete request has no options');
   // The identifier becomes a name only at the access check, after the expected revision was read: a missing
@@ -53,9 +56,11 @@ function runDelete(
     expectedRevisionOf(options.expectedStreamRevision, oneofCaseType),
   );
   const streamName = streamNameOf(options.streamIdentifier);
-  checkStreamAccess(node.store, user, 'delete', streamName);
+  checkStreamAccess(node.store, context.user, 'delete', streamName);
   // An empty name reaches the server as null; the internal DeleteStream message refuses it (ClientMessage.cs).
   if (streamName === '') throw new TypeError('the stream name is empty');
+  // The DeleteStream message goes to the node controller: served, forwarded or refused (§3.1.1, §4).
+  await admitStreamsWrite(node, context);
 
   const outcome =
     kind === 'soft'

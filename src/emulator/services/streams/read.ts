@@ -2,6 +2,7 @@ import type { CallContext } from 'nice-grpc';
 import type { ReadReq } from '../../../generated/streams.js';
 import type { ReadResponse } from './read-responses.js';
 import { checkStreamAccess } from '../../auth/check-stream-access.js';
+import { admitStreamsRead } from '../../cluster/leader-requests.js';
 import type { EmulatorNode } from '../../node.js';
 import type { EmulatorCallContext } from '../../server/call-context.js';
 import { subscribeToAll } from './all-subscription.js';
@@ -24,6 +25,8 @@ export function createRead(node: EmulatorNode) {
     const target = readTargetOf(request);
     checkStreamAccess(node.store, context.user, 'read', target.streamName);
     const plan = readPlanOf(target);
+    // The read goes to the node controller, which refuses it on a non-leader when `requires-leader` is set.
+    if (plan.kind !== 'nothing') admitStreamsRead(node, context);
     switch (plan.kind) {
       case 'nothing':
         return;

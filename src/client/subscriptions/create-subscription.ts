@@ -1,0 +1,94 @@
+/**
+ * `createSubscription`: creates a persistent subscription group on all streams (`$all`) through
+ * `PersistentSubscriptions.Create` (protocol facts §3.14), with the seed client's settings. The seed's groups
+ * receive the events of all streams, so the group's event source is `$all` (a 21.6+ server feature, §3.16).
+ */
+import {
+  checkBoolean,
+  checkGroupName,
+  checkPosition,
+  checkRegexList,
+  checkSignal,
+  checkTimeout,
+} from '../arguments/checks.js';
+import { optionsObject } from '../arguments/option-keys.js';
+import type { CallControl } from '../calls/call-guard.js';
+import { type ClientContext, guardCall } from '../calls/client-context.js';
+import { eventTypeRegexOf } from '../wire/event-type-filter.js';
+import { type AllSubscriptionStart, createAllSubscriptionRequest } from '../wire/persistent-requests.js';
+
+/** The options of {@link EsdbClient.createSubscription}. */
+export interface CreateSubscriptionOptions extends CallControl {
+  /** The name of the group of consumers; unique among the groups on all streams. */
+  readonly groupName: string;
+  /**
+   * Deliver only the events recorded after the group is created. Default `false`: from the first recorded
+   * event. Ignored when `commitPosition` is given.
+   */
+  readonly fromEnd?: boolean | undefined;
+  /**
+   * Deliver the events from this commit position on; the event at it MAY be delivered too (a persistent
+   * subscription's start is inclusive), so a consumer resuming after its last processed event should skip an
+   * event whose commit position equals it. It must be the position of an event.
+   */
+  readonly commitPosition?: number | bigint | undefined;
+  /**
+   * Regular expressions for event types to leave out; each must match the whole type. Ignored when
+   * `filterInclude` is not empty. Default `[ESDB_EVENTS_REGEX]`: system events are left out (among them the
+   * group's own checkpoints).
+   */
+  readonly filterExclude?: readonly string[] | undefined;
+  /** Regular expressions for the only event types to deliver; each must match the whole type. Default `[]`. */
+  readonly filterInclude?: readonly string[] | undefined;
+}
+
+const KEYS = [
+  'groupName',
+  'fromEnd',
+  'commitPosition',
+  'filterExclude',
+  'filterInclude',
+  'timeout',
+  'signal',
+];
+
+/**
+ * Creates the group. Settings are PY's defaults (§3.14 table): message timeout 30 s, up to 10 retries before
+ * an event is parked, checkpoints after 2 s or 10 to 1 000 events, at most 5 consumers, DispatchToSingle.
+ * @throws SubscriptionExistsError when a group of that name already exists on `$all`.
+ */
+export async function createSubscription(
+  context: ClientContext,
+  options: CreateSubscriptionOptions,
+): Promise<void> {
+  const where = 'createSubscription';
+  const given = optionsObject(options, KEYS, where, true);
+  const groupName = checkGroupName(given.groupName, `${where}: groupName`);
+  const fromEnd = checkBoolean(given.fromEnd, `${where}: fromEnd`) ?? false;
+  const start: AllSubscriptionStart =
+    given.commitPosition !== undefined
+      ? { kind: 'position', commitPosition: checkPosition(given.commitPosition, `${where}: commitPosition`) }
+      : fromEnd
+        ? { kind: 'end' }
+        : { kind: 'start' };
+  const request = createAllSubscriptionRequest({
+    groupName,
+    start,
+    eventTypeRegex: eventTypeRegexOf(
+      checkRegexList(given.filterInclude, `${where}: filterInclude`),
+      checkRegexList(given.filterExclude, `${where}: filterExclude`),
+    ),
+  });
+  const control = {
+    timeout: checkTimeout(given.timeout, `${where}: timeout`),
+    signal: checkSignal(given.signal, `${where}: signal`),
+  };
+  const guard = guardCall(context, control, false);
+  try {
+    await context.persistent.create(request, guard.callOptions);
+  } catch (error) {
+    throw guard.translate(error);
+  } finally {
+    guard.dispose();
+  }
+}

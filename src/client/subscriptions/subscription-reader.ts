@@ -1,0 +1,142 @@
+/**
+ * One consumer of a persistent subscription group on `$all`: a `PersistentSubscriptions.Read` call (protocol
+ * facts §3.14, Read), which is bidirectional. The server sends the confirmation, then events; the client sends
+ * its options, then batches of acks and nacks. Closing flushes the batches, half-closes the request stream,
+ * leaves the server a grace period to read what was sent, then cancels the call.
+ */
+import type { ReadReq } from '../../generated/persistent.js';
+import type { CallControl } from '../calls/call-guard.js';
+import { CallStopper } from '../calls/call-stopper.js';
+import { type ClientContext, type Closable, guardCall } from '../calls/client-context.js';
+import { RequestQueue } from '../calls/request-queue.js';
+import { PersistentRecordedEvent } from '../events/persistent-recorded-event.js';
+import {
+  type AckAction,
+  acknowledgementMessage,
+  persistentReadOptionsMessage,
+} from '../wire/persistent-requests.js';
+import { AckBatcher } from './ack-batcher.js';
+import { ResumableEvents } from './resumable-events.js';
+
+/** How a reader behaves, its options checked. */
+export interface SubscriptionReaderSettings {
+  readonly groupName: string;
+  /** The most unacknowledged events the server may have in flight to this consumer (`buffer_size`). */
+  readonly bufferSize: number;
+  /** The most ids in one ack or nack message. */
+  readonly maxAckBatchSize: number;
+  /** The longest an acknowledgement waits before it is sent, in milliseconds. */
+  readonly maxAckDelay: number;
+  /** How long close() leaves the server to read the last acknowledgements before it cancels the call (ms). */
+  readonly stoppingGrace: number;
+  readonly control: CallControl;
+}
+
+/** The reader behind a `[readReq, readResp]` pair. */
+export class SubscriptionReader implements Closable {
+  readonly #context: ClientContext;
+  readonly #settings: SubscriptionReaderSettings;
+  readonly #stopper: CallStopper;
+  readonly #requests: RequestQueue<ReadReq>;
+  readonly #batcher: AckBatcher;
+  readonly #events: ResumableEvents<PersistentRecordedEvent>;
+  /** Event id → link id, for events delivered through a link (they are acknowledged by the link's id). */
+  readonly #linkIds = new Map<string, string>();
+  #lastSentAt = Number.NEGATIVE_INFINITY;
+  #callEnded = false;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #subscriptionId: string | undefined;
+
+  /** Prepares the reader and registers it with the client, which closes it on close; nothing is sent yet. */
+  constructor(context: ClientContext, settings: SubscriptionReaderSettings) {
+    this.#context = context;
+    this.#settings = settings;
+    this.#stopper = new CallStopper(settings.control.signal);
+    this.#requests = new RequestQueue(persistentReadOptionsMessage(settings.groupName, settings.bufferSize));
+    this.#batcher = new AckBatcher(this.#send, {
+      maxBatchSize: settings.maxAckBatchSize,
+      maxDelay: settings.maxAckDelay,
+    });
+    this.#events = new ResumableEvents(() => this.#run());
+    context.subscriptions.add(this);
+  }
+
+  /** The events, for `readResp`. */
+  get events(): ResumableEvents<PersistentRecordedEvent> {
+    return this.#events;
+  }
+
+  /** `<stream>::<group>` from the server's confirmation (§3.14, Read step 2), once it has arrived. */
+  get subscriptionId(): string | undefined {
+    return this.#subscriptionId;
+  }
+
+  /**
+   * Queues an acknowledgement of `eventId`. An event delivered through a link is acknowledged by the link's id
+   * (§3.14, Read step 4). Ignored once the reader is closed or its call has ended: the group then gives the
+   * event to a consumer again.
+   */
+  acknowledge(action: AckAction, eventId: string): void {
+    if (this.#closed || this.#callEnded) return;
+    const linkId = this.#linkIds.get(eventId);
+    if (linkId !== undefined) this.#linkIds.delete(eventId);
+    this.#batcher.add(action, linkId ?? eventId);
+  }
+
+  /** Sends the waiting acknowledgements, half-closes, waits out the grace period, then cancels the call. */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#events.started && !this.#callEnded) {
+      this.#batcher.flush();
+      this.#requests.end();
+      // Cancelling resets the HTTP/2 stream, and the server drops what it has not read yet (its request pump
+      // stops, PersistentSubscriptions.Read.cs): leave it time to read the last batches, as PY does
+      // (`stopping_grace`).
+      const wait = this.#lastSentAt + this.#settings.stoppingGrace - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    } else {
+      this.#batcher.discard();
+      this.#requests.end();
+    }
+    this.#stopper.stop();
+    await this.#events.end();
+    this.#context.subscriptions.delete(this);
+  }
+
+  readonly #send = (action: AckAction, ids: readonly string[]): void => {
+    this.#requests.push(acknowledgementMessage(action, ids));
+    this.#lastSentAt = performance.now();
+  };
+
+  async *#run(): AsyncGenerator<PersistentRecordedEvent, void, undefined> {
+    const guard = guardCall(this.#context, { ...this.#settings.control, signal: this.#stopper.signal }, true);
+    try {
+      for await (const message of this.#context.persistentReads.read(this.#requests, guard.callOptions)) {
+        if (message instanceof PersistentRecordedEvent) {
+          if (message.ackId !== message.id) this.#linkIds.set(message.id, message.ackId);
+          yield message;
+        } else if (message.kind === 'subscription-confirmation') {
+          this.#subscriptionId = message.subscriptionId;
+        }
+      }
+    } catch (error) {
+      // Stopped by close(): the loops just end.
+      if (this.#closed) return;
+      throw guard.translate(error);
+    } finally {
+      this.#callEnded = true;
+      this.#batcher.discard();
+      // nice-grpc may still be waiting for the next request message: let it finish.
+      this.#requests.end();
+      guard.dispose();
+      this.#stopper.dispose();
+      if (!this.#closed) this.#context.subscriptions.delete(this);
+    }
+  }
+}
