@@ -1,5 +1,5 @@
 # Thin wrappers over the npm scripts, so `make <target>` and `npm run <script>` do the same thing.
-.PHONY: install generate check-generated build typecheck lint test demo clean
+.PHONY: install generate check-generated build typecheck lint test demo bench clean
 
 install:
 	npm ci
@@ -24,6 +24,9 @@ test:
 
 demo:
 	npm run demo
+
+bench:
+	npm run bench
 
 clean:
 	rm -rf dist coverage
