@@ -624,6 +624,20 @@ describe('fault controls', () => {
     expect((await append(via.streams(2), stream, 1)).result?.$case).toBe('success');
   });
 
+  test('a leader stopped and restarted at once, before the election: the cluster settles with one leader', async () => {
+    // The election ends after the followers went back to PreReplica (500 ms after losing their leader).
+    const { cluster: running, clients: via } = await adopt({ electionDelayMs: 800 });
+    const [oldLeader] = running.nodes;
+    if (oldLeader === undefined) throw new Error('missing nodes');
+    await oldLeader.stop();
+    await oldLeader.restart();
+    await running.stable();
+    const members = await via.gossip(1);
+    expect(members.filter((member) => member.state === VNodeState.Leader)).toHaveLength(1);
+    expect(members.filter((member) => member.state === VNodeState.Follower)).toHaveLength(2);
+    expect((await append(via.streams(1), uniqueStream(), 1)).result?.$case).toBe('success');
+  });
+
   test('a leader without a majority retires to Unknown; a returning node brings an election', async () => {
     const { cluster: running, clients: via } = await adopt({ electionDelayMs: 200 });
     const [leader, second, third] = running.nodes;

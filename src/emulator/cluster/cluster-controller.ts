@@ -279,9 +279,11 @@ export class ClusterController implements Membership {
     ]);
     for (const member of voters) {
       if (member === leader) continue;
-      // A node whose leader is re-elected skips the pre-replica states (`Handle(ElectionsDone)`).
-      if (member.leaderMember === leader && FOLLOWING_STATES.has(member.state)) continue;
-      this.changeNow(member, VNodeState.PreReplica, leader);
+      // A node whose leader is re-elected skips the pre-replica states (`Handle(ElectionsDone)`); one that was
+      // already on its way back to it (PreReplica, CatchingUp) carries on to Follower.
+      const following = member.leaderMember === leader && FOLLOWING_STATES.has(member.state);
+      if (following && member.state === VNodeState.Follower) continue;
+      if (!following) this.changeNow(member, VNodeState.PreReplica, leader);
       this.plan(member, [
         { state: VNodeState.CatchingUp, leader },
         { state: VNodeState.Follower, leader },
