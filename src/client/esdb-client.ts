@@ -1,10 +1,16 @@
 /**
  * The client: one connection to an EventStoreDB / KurrentDB node, with the seed's methods.
  */
-import type { Channel } from 'nice-grpc';
-import { type ClientContext, createClientContext } from './calls/client-context.js';
-import { callMetadataOf, openChannel } from './connection/channel.js';
+import { type ClientContext, createClientContext, guardCall } from './calls/client-context.js';
+import type { CallControl } from './calls/call-guard.js';
+import { checkSignal, checkTimeout } from './arguments/checks.js';
+import { optionsObject } from './arguments/option-keys.js';
+import { callMetadataOf } from './connection/channel.js';
 import { type EsdbClientOptions, settingsOf } from './connection/client-options.js';
+import { NodeConnection } from './connection/node-connection.js';
+import type { ClusterMember } from './discovery/cluster-member.js';
+import type { Endpoint } from './discovery/discovery-settings.js';
+import { readGossipOn } from './discovery/read-gossip.js';
 import { appendEvents, type AppendEventsOptions } from './streams/append-events.js';
 import { getCommitPosition, type GetCommitPositionOptions } from './streams/get-commit-position.js';
 import { getStreamPosition, type GetStreamPositionOptions } from './streams/get-stream-position.js';
@@ -29,7 +35,10 @@ import {
 } from './subscriptions/subscribe-all-events.js';
 
 /**
- * A client of one EventStoreDB / KurrentDB node over gRPC.
+ * A client of an EventStoreDB / KurrentDB node or cluster over gRPC. With several hosts in the connection string
+ * (`esdb://h1:2113,h2:2113,h3:2113`) or `esdb+discover://`, it picks its node from the cluster's gossip by
+ * `nodePreference`, and moves to another node when its node goes away or is not the leader (appends and reads
+ * that have not yielded yet are then retried once there). One `esdb://` host is dialled directly.
  *
  * ```ts
  * const client = new EsdbClient({ uri: 'esdb://localhost:2113?tls=false' });
@@ -46,7 +55,7 @@ export class EsdbClient {
   /** The `connection-name` header sent with every call. */
   readonly connectionName: string;
 
-  readonly #channel: Channel;
+  readonly #connection: NodeConnection;
   readonly #closer = new AbortController();
   readonly #context: ClientContext;
   #closing: Promise<void> | undefined;
@@ -58,13 +67,46 @@ export class EsdbClient {
   constructor(options: EsdbClientOptions) {
     const settings = settingsOf(options);
     this.connectionName = settings.connectionName;
-    this.#channel = openChannel(settings);
+    const metadata = callMetadataOf(settings);
+    this.#connection = new NodeConnection(settings, metadata, this.#closer.signal);
     this.#context = createClientContext(
-      this.#channel,
-      callMetadataOf(settings),
+      this.#connection,
+      metadata,
+      settings.nodePreference === 'leader',
       settings.defaultDeadline,
       this.#closer.signal,
     );
+  }
+
+  /**
+   * The node the client talks to now: the single host of a direct connection, or the member discovery picked;
+   * undefined before the first call of a discovering client.
+   */
+  get currentNode(): Endpoint | undefined {
+    return this.#connection.currentNode;
+  }
+
+  /**
+   * The cluster's members as the current node's gossip shows them (protocol facts §3.15); a single node shows
+   * itself as the Leader.
+   * @throws DiscoveryError when no node can be found.
+   */
+  async readGossip(options?: CallControl): Promise<ClusterMember[]> {
+    const where = 'readGossip';
+    const given = optionsObject(options, ['timeout', 'signal'], where, false);
+    const control = {
+      timeout: checkTimeout(given.timeout, `${where}: timeout`),
+      signal: checkSignal(given.signal, `${where}: signal`),
+    };
+    const node = await this.#connection.ready();
+    const guard = guardCall(this.#context, control, false);
+    try {
+      return await readGossipOn(node.channel, this.#context.metadata, guard.signal);
+    } catch (error) {
+      throw guard.translate(error);
+    } finally {
+      guard.dispose();
+    }
   }
 
   /**
@@ -165,6 +207,6 @@ export class EsdbClient {
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
     }
     this.#closer.abort();
-    this.#channel.close();
+    this.#connection.close();
   }
 }

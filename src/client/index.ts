@@ -46,4 +46,8 @@ export {
   MaximumSubscribersReachedError,
   GrpcError,
 } from './errors/esdb-errors.js';
+export { DiscoveryError } from './discovery/discovery-error.js';
+export type { ClusterMember, MemberState } from './discovery/cluster-member.js';
+export type { Endpoint } from './discovery/discovery-settings.js';
+export type { NodePreference } from './discovery/node-preference.js';
 export * as protocol from './protocol.js';

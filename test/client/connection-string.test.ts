@@ -33,7 +33,54 @@ describe('parseConnectionString', () => {
       keepAliveInterval: -1,
       keepAliveTimeout: 20000,
       connectionName: 'my app',
+      hosts: [{ host: 'db.example', port: 1234 }],
+      dnsDiscover: false,
+      nodePreference: undefined,
+      maxDiscoverAttempts: undefined,
+      discoveryInterval: undefined,
+      gossipTimeout: undefined,
     });
+  });
+
+  test('several seeds, each with its own or the default port (NODE parseHosts)', () => {
+    expect(parseConnectionString('esdb://h1:1111, h2 ,h3:3333?tls=false')).toMatchObject({
+      host: 'h1',
+      port: 1111,
+      hosts: [
+        { host: 'h1', port: 1111 },
+        { host: 'h2', port: 2113 },
+        { host: 'h3', port: 3333 },
+      ],
+      dnsDiscover: false,
+      tls: false,
+    });
+  });
+
+  test('+discover schemes turn DNS discovery on', () => {
+    for (const scheme of ['esdb+discover', 'kurrentdb+discover', 'KDB+DISCOVER']) {
+      expect(parseConnectionString(`${scheme}://cluster.example:2114`)).toMatchObject({
+        hosts: [{ host: 'cluster.example', port: 2114 }],
+        dnsDiscover: true,
+      });
+    }
+  });
+
+  test('discovery options: names matched like NODE, preference in any case, units as NODE', () => {
+    expect(
+      parseConnectionString(
+        'esdb://h1,h2?NodePreference=ReadOnlyReplica&max-discover-attempts=3&discovery_interval=250&gossipTimeout=2',
+      ),
+    ).toMatchObject({
+      nodePreference: 'readOnlyReplica',
+      maxDiscoverAttempts: 3,
+      discoveryInterval: 250,
+      gossipTimeout: 2,
+    });
+    for (const preference of ['leader', 'FOLLOWER', 'random']) {
+      expect(parseConnectionString(`esdb://h?nodePreference=${preference}`).nodePreference).toBe(
+        preference.toLowerCase(),
+      );
+    }
   });
 
   test.each(['esdb', 'kurrentdb', 'kurrent', 'kdb', 'ESDB'])('accepts the %s scheme', (scheme) => {
@@ -61,9 +108,10 @@ describe('parseConnectionString', () => {
     [42, TypeError, /uri must be a string/],
     ['localhost:2113', TypeError, /must start with esdb:\/\//],
     ['http://h', TypeError, /unknown scheme 'http'/],
-    ['esdb+discover://h', RangeError, /discovery .* not supported/],
-    ['kurrentdb+discover://h', RangeError, /discovery .* not supported/],
-    ['esdb://h1:2113,h2:2113', RangeError, /several hosts/],
+    ['esdb+discover://h1,h2', TypeError, /takes one host/],
+    ['http+discover://h', TypeError, /unknown scheme 'http\+discover'/],
+    ['esdb://h1,', TypeError, /host is missing/],
+    ['esdb://h1:2113,h2:x', TypeError, /port is not a number/],
     ['esdb://', TypeError, /host is missing/],
     ['esdb://h:port', TypeError, /port is not a number/],
     ['esdb://h:0', RangeError, /port must be between 1 and 65535/],
@@ -76,7 +124,11 @@ describe('parseConnectionString', () => {
     ['esdb://h?defaultDeadline=0', RangeError, /defaultDeadline' must be positive/],
     ['esdb://h?keepAliveInterval=-2', RangeError, /keepAliveInterval' must be -1/],
     ['esdb://h?foo=1', TypeError, /unknown option 'foo'/],
-    ['esdb://h?nodePreference=leader', TypeError, /'nodePreference' is not supported/],
+    ['esdb://h?nodePreference=primary', TypeError, /'nodePreference' must be one of leader, follower/],
+    ['esdb://h?maxDiscoverAttempts=0', RangeError, /'maxDiscoverAttempts' must be a positive integer/],
+    ['esdb://h?discoveryInterval=-1', RangeError, /'discoveryInterval' must be 0 or a positive/],
+    ['esdb://h?gossipTimeout=1.5', TypeError, /'gossipTimeout' must be an integer \(seconds\)/],
+    ['esdb://h?throwOnAppendFailure=false', TypeError, /'throwOnAppendFailure' is not supported/],
     ['esdb://h?userCertFile=/x', TypeError, /'userCertFile' is not supported/],
     ['esdb://h?connectionName=caf%C3%A9', TypeError, /'connectionName' must be printable ASCII/],
     ['esdb://admin@h', TypeError, /user info must be 'username:password'/],
@@ -94,8 +146,8 @@ describe('parseConnectionString', () => {
     'esdb://admin:s3c#r3t@h',
     'esdb://admin:s3cr3t%zz@h',
     'esdb://admin:s3cr3t@h?foo=1',
-    'esdb://admin:s3cr3t@h1,h2',
-    'esdb+discover://admin:s3cr3t@h',
+    'esdb://admin:s3cr3t@h1,h2:x',
+    'esdb+discover://admin:s3cr3t@h1,h2',
     'esdb://admin:s3cr3t',
     'esdb://admin:s3:cr3t',
     'esdb://admin:s3cr3t,h2',
@@ -120,6 +172,26 @@ describe('client settings', () => {
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('one esdb:// host is dialled directly; several hosts or +discover discover, with NODE defaults', () => {
+    expect(settingsOf({ uri: 'esdb://h' })).toMatchObject({ discovery: undefined, nodePreference: 'leader' });
+    expect(settingsOf({ uri: 'esdb://h1,h2:2114?tls=false' }).discovery).toEqual({
+      seeds: [
+        { host: 'h1', port: 2113 },
+        { host: 'h2', port: 2114 },
+      ],
+      dnsDiscover: false,
+      nodePreference: 'leader',
+      maxDiscoverAttempts: 10,
+      discoveryInterval: 100,
+      gossipTimeout: 5,
+    });
+    expect(settingsOf({ uri: 'esdb+discover://c?nodePreference=follower' })).toMatchObject({
+      nodePreference: 'follower',
+      discovery: { seeds: [{ host: 'c', port: 2113 }], dnsDiscover: true, nodePreference: 'follower' },
+    });
+    expect(settingsOf({ host: 'h' }).discovery).toBeUndefined();
   });
 
   test("defaults are the official clients': TLS verified, 10 s deadline, 10 s keepalive, random name", () => {

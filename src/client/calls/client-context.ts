@@ -1,13 +1,10 @@
 /**
- * What the operations of a client share: its channel, the nice-grpc clients on it, its default deadline and
- * the signal that tells calls the client was closed. Operations (appends, reads, and later subscriptions) are
+ * What the operations of a client share: its connection to a node (which can move in a cluster), its call
+ * metadata, its default deadline and the signal that tells calls the client was closed. Operations (appends, reads, and later subscriptions) are
  * functions of this context, so that each lives in its own module and the facade stays thin.
  */
-import { type Channel, type Client, createClient, type Metadata } from 'nice-grpc';
-import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
-import { StreamsDefinition } from '../../generated/streams.js';
-import { PersistentReadDefinition } from '../wire/persistent-read-definition.js';
-import { StreamsReadDefinition } from '../wire/read-definition.js';
+import { Metadata } from 'nice-grpc';
+import type { NodeClients, NodeConnection } from '../connection/node-connection.js';
 import { CallGuard, type CallControl } from './call-guard.js';
 
 /** Something long-lived a client must close before it closes its channel: a subscription, a reader. */
@@ -18,18 +15,12 @@ export interface Closable {
 
 /** The shared state of one client's operations. */
 export interface ClientContext {
-  /** The client's only channel: further service clients (persistent subscriptions, ...) are created on it. */
-  readonly channel: Channel;
+  /** The node the client talks to; operations get its gRPC clients from {@link NodeConnection.ready}. */
+  readonly connection: NodeConnection;
   /** Metadata sent with every call (`connection-name`, and `authorization` over TLS). */
   readonly metadata: Metadata;
-  /** Streams service with the generated codecs (Append, Delete, ...). */
-  readonly streams: Client<typeof StreamsDefinition>;
-  /** Streams.Read with the client's own response decoder. */
-  readonly reads: Client<StreamsReadDefinition>;
-  /** PersistentSubscriptions service with the generated codecs (Create, ...). */
-  readonly persistent: Client<typeof PersistentSubscriptionsDefinition>;
-  /** PersistentSubscriptions.Read with the client's own response decoder. */
-  readonly persistentReads: Client<PersistentReadDefinition>;
+  /** Whether reads send `requires-leader: true` (nodePreference=leader, as NET and PY do, §4). */
+  readonly readsRequireLeader: boolean;
   /** The subscriptions and readers still open, which `close()` ends (flushing acknowledgements) first. */
   readonly subscriptions: Set<Closable>;
   /** Deadline of non-streaming calls, in milliseconds. */
@@ -38,25 +29,44 @@ export interface ClientContext {
   readonly closed: AbortSignal;
 }
 
-/** Creates the context of a client on its channel. */
+/** Creates the context of a client on its connection. */
 export function createClientContext(
-  channel: Channel,
+  connection: NodeConnection,
   metadata: Metadata,
+  readsRequireLeader: boolean,
   defaultDeadline: number,
   closed: AbortSignal,
 ): ClientContext {
-  const defaults = { '*': { metadata } };
-  return {
-    channel,
-    metadata,
-    streams: createClient(StreamsDefinition, channel, defaults),
-    reads: createClient(StreamsReadDefinition, channel, defaults),
-    persistent: createClient(PersistentSubscriptionsDefinition, channel, defaults),
-    persistentReads: createClient(PersistentReadDefinition, channel, defaults),
-    subscriptions: new Set(),
-    defaultDeadline,
-    closed,
-  };
+  return { connection, metadata, readsRequireLeader, subscriptions: new Set(), defaultDeadline, closed };
+}
+
+/**
+ * The metadata of a Streams call: the client's, plus `requires-leader` (§4) — `true` on writes (PY forces it
+ * for writes and deletes) and on reads when the node preference is the leader; a follower then answers
+ * `not-leader` with the leader's address instead of serving the call itself.
+ */
+export function streamsCallMetadata(context: ClientContext, write: boolean): Metadata {
+  const metadata = Metadata(context.metadata);
+  metadata.set('requires-leader', write || context.readsRequireLeader ? 'true' : 'false');
+  return metadata;
+}
+
+/**
+ * Runs an operation that is safe to repeat on the current node; when it fails because the node went away
+ * (UNAVAILABLE) or is not the leader, the client moves to another node (NodeConnection.reconnect) and runs it
+ * once more there. Appends are safe: their event ids make a repeated append idempotent (§3.3).
+ */
+export async function withFailover<T>(
+  context: ClientContext,
+  operation: (node: NodeClients) => Promise<T>,
+): Promise<T> {
+  const node = await context.connection.ready();
+  try {
+    return await operation(node);
+  } catch (error) {
+    if (!(await context.connection.reconnect(node, error))) throw error;
+    return operation(await context.connection.ready());
+  }
 }
 
 /**

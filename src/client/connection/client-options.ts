@@ -6,6 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkOptionKeys } from '../arguments/option-keys.js';
+import {
+  DEFAULT_DISCOVERY_INTERVAL_MS,
+  DEFAULT_GOSSIP_TIMEOUT_S,
+  DEFAULT_MAX_DISCOVER_ATTEMPTS,
+} from '../discovery/discovery-settings.js';
+import { DEFAULT_NODE_PREFERENCE } from '../discovery/node-preference.js';
 import { parseConnectionString } from './connection-string.js';
 import {
   type BasicCredentials,
@@ -51,7 +57,9 @@ export interface EsdbClientHostOptions {
 
 /**
  * A node given by a connection string:
- * `esdb://[username:password@]host[:port][?tls=&tlsVerifyCert=&tlsCAFile=&defaultDeadline=&keepAliveInterval=&keepAliveTimeout=&connectionName=]`.
+ * `esdb://[username:password@]host[:port][,host[:port]...][?tls=&tlsVerifyCert=&tlsCAFile=&defaultDeadline=&keepAliveInterval=&keepAliveTimeout=&connectionName=&nodePreference=&maxDiscoverAttempts=&discoveryInterval=&gossipTimeout=]`,
+ * or `esdb+discover://[username:password@]cluster-dns-name[:port][?...]`. Several hosts, or `+discover`, make
+ * the client discover its node from the cluster's gossip; one `esdb://` host is dialled directly.
  */
 export interface EsdbClientUriOptions {
   /** The connection string; `kurrentdb://`, `kurrent://` and `kdb://` are accepted too. */
@@ -91,9 +99,23 @@ export function settingsOf(options: unknown): ConnectionSettings {
 function settingsOfUri(uri: unknown): ConnectionSettings {
   const parsed = parseConnectionString(uri);
   const tls = parsed.tls ?? true;
+  // Gossip only with several hosts or DNS discovery; one esdb:// host is dialled directly (§3.15).
+  const discovers = parsed.dnsDiscover || parsed.hosts.length > 1;
+  const nodePreference = parsed.nodePreference ?? DEFAULT_NODE_PREFERENCE;
   return {
     host: parsed.host,
     port: parsed.port,
+    discovery: discovers
+      ? {
+          seeds: parsed.hosts,
+          dnsDiscover: parsed.dnsDiscover,
+          nodePreference,
+          maxDiscoverAttempts: parsed.maxDiscoverAttempts ?? DEFAULT_MAX_DISCOVER_ATTEMPTS,
+          discoveryInterval: parsed.discoveryInterval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
+          gossipTimeout: parsed.gossipTimeout ?? DEFAULT_GOSSIP_TIMEOUT_S,
+        }
+      : undefined,
+    nodePreference,
     tls,
     tlsVerifyCert: parsed.tlsVerifyCert ?? true,
     // NODE ignores tlsCAFile on a cleartext connection; so does this client (no file is read).
@@ -131,6 +153,8 @@ function settingsOfHost(options: EsdbClientHostOptions): ConnectionSettings {
   return {
     host: options.host.trim(),
     port,
+    discovery: undefined,
+    nodePreference: DEFAULT_NODE_PREFERENCE,
     tls,
     tlsVerifyCert,
     rootCertificate: tls && serverCert !== undefined ? Buffer.from(serverCert) : undefined,

@@ -3,6 +3,9 @@
  * the connection (a connection string or host/port options).
  */
 
+import type { DiscoverySettings } from '../discovery/discovery-settings.js';
+import type { NodePreference } from '../discovery/node-preference.js';
+
 /** A username and password, sent as HTTP Basic credentials. */
 export interface BasicCredentials {
   readonly username: string;
@@ -11,8 +14,13 @@ export interface BasicCredentials {
 
 /** The resolved connection settings of one client. */
 export interface ConnectionSettings {
+  /** The node to dial directly; with discovery, the first seed. */
   readonly host: string;
   readonly port: number;
+  /** How to find the node in a cluster; undefined to dial {@link host} directly (one `esdb://` host). */
+  readonly discovery: DiscoverySettings | undefined;
+  /** Which member to talk to; `leader` also makes reads send `requires-leader: true` (§4). */
+  readonly nodePreference: NodePreference;
   /** TLS (`true`) or cleartext HTTP/2 (`false`, a server started with `--insecure`). */
   readonly tls: boolean;
   /** Whether the server certificate is verified (TLS only). */

@@ -7,13 +7,26 @@
  * Error messages never quote the user info, nor the host and port (where a password lands when the '@' is
  * forgotten), so a password cannot leak through them.
  */
+import type { Endpoint } from '../discovery/discovery-settings.js';
+import { type NodePreference, parseNodePreference } from '../discovery/node-preference.js';
 import { type BasicCredentials, DEFAULT_PORT } from './connection-settings.js';
 import { checkConnectionName, checkDeadline, checkKeepAlive } from './setting-checks.js';
 
 /** What a connection string says; absent options take the defaults later. */
 export interface ParsedConnectionString {
+  /** The first host. */
   readonly host: string;
   readonly port: number;
+  /** Every host, in order (several for a cluster's seeds). */
+  readonly hosts: readonly Endpoint[];
+  /** `esdb+discover://` (and the other schemes' `+discover`): the host is a DNS name for the cluster. */
+  readonly dnsDiscover: boolean;
+  readonly nodePreference: NodePreference | undefined;
+  readonly maxDiscoverAttempts: number | undefined;
+  /** Milliseconds. */
+  readonly discoveryInterval: number | undefined;
+  /** Seconds, as in NODE and PY. */
+  readonly gossipTimeout: number | undefined;
   readonly credentials: BasicCredentials | undefined;
   readonly tls: boolean | undefined;
   readonly tlsVerifyCert: boolean | undefined;
@@ -31,7 +44,11 @@ type OptionName =
   | 'defaultDeadline'
   | 'keepAliveInterval'
   | 'keepAliveTimeout'
-  | 'connectionName';
+  | 'connectionName'
+  | 'nodePreference'
+  | 'maxDiscoverAttempts'
+  | 'discoveryInterval'
+  | 'gossipTimeout';
 
 const OPTION_NAMES: readonly OptionName[] = [
   'tls',
@@ -41,14 +58,14 @@ const OPTION_NAMES: readonly OptionName[] = [
   'keepAliveInterval',
   'keepAliveTimeout',
   'connectionName',
-];
-
-/** Options the official clients know but this client does not implement (yet): rejected, never ignored. */
-const UNSUPPORTED_OPTIONS: readonly string[] = [
   'nodePreference',
   'maxDiscoverAttempts',
   'discoveryInterval',
   'gossipTimeout',
+];
+
+/** Options the official clients know but this client does not implement (yet): rejected, never ignored. */
+const UNSUPPORTED_OPTIONS: readonly string[] = [
   'throwOnAppendFailure',
   'userCertFile',
   'userKeyFile',
@@ -75,15 +92,13 @@ export function parseConnectionString(uri: unknown): ParsedConnectionString {
   if (schemeMatch === null) {
     throw new TypeError(`${WHERE} must start with esdb:// (or kurrentdb://, kurrent://, kdb://)`);
   }
-  const scheme = (schemeMatch[1] ?? '').toLowerCase();
-  if (scheme.endsWith('+discover') && SCHEMES.has(scheme.slice(0, -'+discover'.length))) {
-    throw new RangeError(
-      `${WHERE}: cluster discovery (${scheme}://) is not supported yet; connect to one node with esdb://host:port`,
-    );
-  }
+  const fullScheme = (schemeMatch[1] ?? '').toLowerCase();
+  // NODE: `<scheme>+discover://` turns DNS discovery on (parseConnectionString.js).
+  const dnsDiscover = fullScheme.endsWith('+discover');
+  const scheme = dnsDiscover ? fullScheme.slice(0, -'+discover'.length) : fullScheme;
   if (!SCHEMES.has(scheme)) {
     throw new TypeError(
-      `${WHERE}: unknown scheme '${scheme}'; use esdb://, kurrentdb://, kurrent:// or kdb://`,
+      `${WHERE}: unknown scheme '${fullScheme}'; use esdb://, kurrentdb://, kurrent:// or kdb:// (or esdb+discover://, ...)`,
     );
   }
 
@@ -100,12 +115,25 @@ export function parseConnectionString(uri: unknown): ParsedConnectionString {
     );
   }
   const credentials = at < 0 ? undefined : credentialsOf(authority.slice(0, at));
-  const { host, port } = hostAndPortOf(authority.slice(at + 1));
+  const hosts = authority
+    .slice(at + 1)
+    .split(',')
+    .map((hostPort) => hostAndPortOf(hostPort.trim()));
+  const first = hosts[0] ?? { host: '', port: DEFAULT_PORT };
+  if (dnsDiscover && hosts.length > 1) {
+    throw new TypeError(`${WHERE}: ${fullScheme}:// takes one host, the cluster's DNS name`);
+  }
   const options = optionsOf(tail);
 
   return {
-    host,
-    port,
+    host: first.host,
+    port: first.port,
+    hosts,
+    dnsDiscover,
+    nodePreference: nodePreferenceOption(options),
+    maxDiscoverAttempts: integerOption(options, 'maxDiscoverAttempts', checkPositiveInteger, ''),
+    discoveryInterval: integerOption(options, 'discoveryInterval', checkNonNegativeInteger),
+    gossipTimeout: integerOption(options, 'gossipTimeout', checkPositiveInteger, ' (seconds)'),
     credentials,
     tls: booleanOption(options, 'tls'),
     tlsVerifyCert: booleanOption(options, 'tlsVerifyCert'),
@@ -142,9 +170,6 @@ function credentialsOf(userInfo: string): BasicCredentials {
 }
 
 function hostAndPortOf(hostPort: string): { host: string; port: number } {
-  if (hostPort.includes(',')) {
-    throw new RangeError(`${WHERE}: several hosts are not supported yet; give the address of one node`);
-  }
   let host: string;
   let portText: string | undefined;
   if (hostPort.startsWith('[')) {
@@ -226,11 +251,33 @@ function integerOption(
   options: Map<OptionName, string>,
   name: OptionName,
   check: (value: unknown, where: string) => number,
+  unit = ' (milliseconds)',
 ): number | undefined {
   const value = options.get(name);
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value)) {
-    throw new TypeError(`${WHERE}: the option '${name}' must be an integer (milliseconds), got '${value}'`);
+    throw new TypeError(`${WHERE}: the option '${name}' must be an integer${unit}, got '${value}'`);
   }
   return check(Number(value), `${WHERE}: the option '${name}'`);
+}
+
+function nodePreferenceOption(options: Map<OptionName, string>): NodePreference | undefined {
+  const value = options.get('nodePreference');
+  return value === undefined
+    ? undefined
+    : parseNodePreference(value, `${WHERE}: the option 'nodePreference'`);
+}
+
+function checkPositiveInteger(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${where} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkNonNegativeInteger(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${where} must be 0 or a positive integer, got ${String(value)}`);
+  }
+  return value;
 }

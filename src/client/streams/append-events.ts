@@ -13,7 +13,7 @@ import {
 import { optionsObject } from '../arguments/option-keys.js';
 import type { CallControl } from '../calls/call-guard.js';
 import { asyncIterableOf } from '../calls/async-iterable-of.js';
-import { type ClientContext, guardCall } from '../calls/client-context.js';
+import { type ClientContext, guardCall, streamsCallMetadata, withFailover } from '../calls/client-context.js';
 import { ExpectedPositionError, GrpcError } from '../errors/esdb-errors.js';
 import { NewEvent, type NewEventOptions } from '../events/new-event.js';
 import { appendOptionsMessage, proposedMessageOf } from '../wire/append-request.js';
@@ -83,18 +83,21 @@ function* appendMessages(
  */
 export async function appendEvents(context: ClientContext, options: AppendEventsOptions): Promise<bigint> {
   const { streamName, expected, events, control } = checked(options);
-  const guard = guardCall(context, control, false);
-  let response: AppendResp;
-  try {
-    response = await context.streams.append(
-      asyncIterableOf(appendMessages(streamName, expected, events)),
-      guard.callOptions,
-    );
-  } catch (error) {
-    throw guard.translate(error);
-  } finally {
-    guard.dispose();
-  }
+  // Retried once on another node when this one went away or is not the leader: safe, since the event ids
+  // make a repeated append idempotent (§3.3). Each attempt has its own deadline.
+  const response = await withFailover(context, async (node): Promise<AppendResp> => {
+    const guard = guardCall(context, control, false);
+    try {
+      return await node.streams.append(asyncIterableOf(appendMessages(streamName, expected, events)), {
+        ...guard.callOptions,
+        metadata: streamsCallMetadata(context, true),
+      });
+    } catch (error) {
+      throw guard.translate(error);
+    } finally {
+      guard.dispose();
+    }
+  });
   return commitPositionOf(response, streamName, expected);
 }
 

@@ -5,7 +5,7 @@
 import { checkRegexList, checkSignal, checkTimeout } from '../arguments/checks.js';
 import { optionsObject } from '../arguments/option-keys.js';
 import type { CallControl } from '../calls/call-guard.js';
-import { type ClientContext, guardCall } from '../calls/client-context.js';
+import { type ClientContext, guardCall, streamsCallMetadata, withFailover } from '../calls/client-context.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { allReadRequest } from '../wire/read-request.js';
@@ -47,16 +47,20 @@ export async function getCommitPosition(
     timeout: checkTimeout(given.timeout, `${where}: timeout`),
     signal: checkSignal(given.signal, `${where}: signal`),
   };
-  const guard = guardCall(context, control, false);
-  let commitPosition = 0n;
-  try {
-    for await (const message of context.reads.read(request, guard.callOptions)) {
-      if (message instanceof RecordedEvent) commitPosition = message.commitPosition;
+  // A one-event read: repeating it on another node is safe.
+  return withFailover(context, async (node) => {
+    const guard = guardCall(context, control, false);
+    let commitPosition = 0n;
+    try {
+      const options = { ...guard.callOptions, metadata: streamsCallMetadata(context, false) };
+      for await (const message of node.reads.read(request, options)) {
+        if (message instanceof RecordedEvent) commitPosition = message.commitPosition;
+      }
+    } catch (error) {
+      throw guard.translate(error);
+    } finally {
+      guard.dispose();
     }
-  } catch (error) {
-    throw guard.translate(error);
-  } finally {
-    guard.dispose();
-  }
-  return commitPosition;
+    return commitPosition;
+  });
 }

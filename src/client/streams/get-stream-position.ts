@@ -5,7 +5,7 @@
 import { checkSignal, checkStreamName, checkTimeout } from '../arguments/checks.js';
 import { optionsObject } from '../arguments/option-keys.js';
 import type { CallControl } from '../calls/call-guard.js';
-import { type ClientContext, guardCall } from '../calls/client-context.js';
+import { type ClientContext, guardCall, streamsCallMetadata, withFailover } from '../calls/client-context.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { streamReadRequest } from '../wire/read-request.js';
 
@@ -39,23 +39,27 @@ export async function getStreamPosition(
     limit: 1n,
     lastStreamPosition: true,
   });
-  const guard = guardCall(context, control, false);
-  let position: bigint | null = null;
-  try {
-    for await (const message of context.reads.read(request, guard.callOptions)) {
-      if (message instanceof RecordedEvent) {
-        position ??= message.streamPosition;
-      } else if (message.kind === 'last-stream-position') {
-        position = message.position;
-      } else if (message.kind === 'stream-not-found') {
-        // Missing or soft-deleted (§3.7): appending with "no stream" is what works next (§3.2).
-        return null;
+  // A one-event read: repeating it on another node is safe.
+  return withFailover(context, async (node) => {
+    const guard = guardCall(context, control, false);
+    let position: bigint | null = null;
+    try {
+      const options = { ...guard.callOptions, metadata: streamsCallMetadata(context, false) };
+      for await (const message of node.reads.read(request, options)) {
+        if (message instanceof RecordedEvent) {
+          position ??= message.streamPosition;
+        } else if (message.kind === 'last-stream-position') {
+          position = message.position;
+        } else if (message.kind === 'stream-not-found') {
+          // Missing or soft-deleted (§3.7): appending with "no stream" is what works next (§3.2).
+          return null;
+        }
       }
+    } catch (error) {
+      throw guard.translate(error);
+    } finally {
+      guard.dispose();
     }
-  } catch (error) {
-    throw guard.translate(error);
-  } finally {
-    guard.dispose();
-  }
-  return position;
+    return position;
+  });
 }

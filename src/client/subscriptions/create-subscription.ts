@@ -13,7 +13,7 @@ import {
 } from '../arguments/checks.js';
 import { optionsObject } from '../arguments/option-keys.js';
 import type { CallControl } from '../calls/call-guard.js';
-import { type ClientContext, guardCall } from '../calls/client-context.js';
+import { type ClientContext, guardCall, withFailover } from '../calls/client-context.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { type AllSubscriptionStart, createAllSubscriptionRequest } from '../wire/persistent-requests.js';
 
@@ -83,12 +83,17 @@ export async function createSubscription(
     timeout: checkTimeout(given.timeout, `${where}: timeout`),
     signal: checkSignal(given.signal, `${where}: signal`),
   };
-  const guard = guardCall(context, control, false);
-  try {
-    await context.persistent.create(request, guard.callOptions);
-  } catch (error) {
-    throw guard.translate(error);
-  } finally {
-    guard.dispose();
-  }
+  // Persistent subscriptions live on the leader: a follower answers not-leader with its address (§3.1.1),
+  // which the client follows once. After UNAVAILABLE the group may exist already; the repeated create then
+  // fails with SubscriptionExistsError, which says so.
+  await withFailover(context, async (node) => {
+    const guard = guardCall(context, control, false);
+    try {
+      await node.persistent.create(request, guard.callOptions);
+    } catch (error) {
+      throw guard.translate(error);
+    } finally {
+      guard.dispose();
+    }
+  });
 }

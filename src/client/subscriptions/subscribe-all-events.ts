@@ -7,7 +7,7 @@ import { checkPosition, checkRegexList, checkSignal, checkTimeout } from '../arg
 import { optionsObject } from '../arguments/option-keys.js';
 import type { CallControl } from '../calls/call-guard.js';
 import { CallStopper } from '../calls/call-stopper.js';
-import { type ClientContext, guardCall } from '../calls/client-context.js';
+import { type ClientContext, guardCall, streamsCallMetadata } from '../calls/client-context.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { allSubscriptionRequest } from '../wire/read-request.js';
@@ -87,7 +87,11 @@ export class CatchUpSubscription implements AsyncIterable<RecordedEvent> {
   async *#run(): AsyncGenerator<RecordedEvent, void, undefined> {
     const guard = guardCall(this.#context, { ...this.#control, signal: this.#stopper.signal }, true);
     try {
-      for await (const message of this.#context.reads.read(this.#request, guard.callOptions)) {
+      // Not retried on another node: losing the node ends the subscription with the call's error
+      // (ServiceUnavailableError), promptly; the next call of the client finds another node.
+      const node = await this.#context.connection.ready();
+      const options = { ...guard.callOptions, metadata: streamsCallMetadata(this.#context, false) };
+      for await (const message of node.reads.read(this.#request, options)) {
         if (message instanceof RecordedEvent) yield message;
       }
     } catch (error) {

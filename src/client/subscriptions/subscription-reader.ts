@@ -117,7 +117,9 @@ export class SubscriptionReader implements Closable {
   async *#run(): AsyncGenerator<PersistentRecordedEvent, void, undefined> {
     const guard = guardCall(this.#context, { ...this.#settings.control, signal: this.#stopper.signal }, true);
     try {
-      for await (const message of this.#context.persistentReads.read(this.#requests, guard.callOptions)) {
+      // Not retried on another node: losing the node ends the reader with the call's error, promptly.
+      const node = await this.#context.connection.ready();
+      for await (const message of node.persistentReads.read(this.#requests, guard.callOptions)) {
         if (message instanceof PersistentRecordedEvent) {
           if (message.ackId !== message.id) this.#linkIds.set(message.id, message.ackId);
           yield message;
