@@ -32,6 +32,38 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Stops `cluster`'s leader while `iterator` waits for more, and says how the iteration ended: with the error it
+ * threw, `'done'`, or `'hung'` when it had not ended 5 s later.
+ */
+async function outcomeWhenLeaderStops(
+  cluster: RunningEmulatorCluster,
+  iterator: AsyncIterator<unknown>,
+): Promise<unknown> {
+  const ended = (async (): Promise<unknown> => {
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done === true) return 'done';
+      }
+    } catch (error) {
+      return error;
+    }
+  })();
+  await cluster.leader?.stop();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    ended,
+    new Promise((resolve) => {
+      timer = setTimeout(() => {
+        resolve('hung');
+      }, 5000);
+    }),
+  ]);
+  clearTimeout(timer);
+  return outcome;
+}
+
 describe('a client of a three-node cluster', () => {
   let cluster: RunningEmulatorCluster;
   const clients: EsdbClient[] = [];
@@ -165,27 +197,7 @@ describe('a client of a three-node cluster', () => {
     const [, readResp] = opened.readSubscription({ groupName });
     const iterator = readResp[Symbol.asyncIterator]();
     await iterator.next();
-    const ended = (async (): Promise<unknown> => {
-      try {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done === true) return 'done';
-        }
-      } catch (error) {
-        return error;
-      }
-    })();
-    await cluster.leader?.stop();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const outcome = await Promise.race([
-      ended,
-      new Promise((resolve) => {
-        timer = setTimeout(() => {
-          resolve('hung');
-        }, 5000);
-      }),
-    ]);
-    clearTimeout(timer);
+    const outcome = await outcomeWhenLeaderStops(cluster, iterator);
     expect(outcome).toBeInstanceOf(ServiceUnavailableError);
     await readResp.close();
   });
@@ -200,27 +212,7 @@ describe('a client of a three-node cluster', () => {
     const subscription = opened.subscribeAllEvents();
     const iterator = subscription[Symbol.asyncIterator]();
     await iterator.next();
-    const ended = (async (): Promise<unknown> => {
-      try {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done === true) return 'done';
-        }
-      } catch (error) {
-        return error;
-      }
-    })();
-    await cluster.leader?.stop();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const outcome = await Promise.race([
-      ended,
-      new Promise((resolve) => {
-        timer = setTimeout(() => {
-          resolve('hung');
-        }, 5000);
-      }),
-    ]);
-    clearTimeout(timer);
+    const outcome = await outcomeWhenLeaderStops(cluster, iterator);
     expect(outcome).toBeInstanceOf(ServiceUnavailableError);
     await subscription.close();
   });
