@@ -1,16 +1,13 @@
 /**
  * The client: one connection to an EventStoreDB / KurrentDB node, with the seed's methods.
  */
-import { type ClientContext, createClientContext, guardCall } from './calls/client-context.js';
-import type { CallControl } from './calls/call-guard.js';
-import { checkSignal, checkTimeout } from './arguments/checks.js';
-import { optionsObject } from './arguments/option-keys.js';
-import { callMetadataOf } from './connection/channel.js';
+import { type CallControl, methodOptions } from './calls/call-control.js';
+import type { ClientContext } from './calls/client-context.js';
+import { withFailover } from './calls/failover.js';
 import { type EsdbClientOptions, settingsOf } from './connection/client-options.js';
 import { NodeConnection } from './connection/node-connection.js';
-import type { ClusterMember } from './discovery/cluster-member.js';
+import { type ClusterMember, clusterMemberOf } from './discovery/cluster-member.js';
 import type { Endpoint } from './discovery/discovery-settings.js';
-import { readGossipOn } from './discovery/read-gossip.js';
 import { appendEvents, type AppendEventsOptions } from './streams/append-events.js';
 import { getCommitPosition, type GetCommitPositionOptions } from './streams/get-commit-position.js';
 import { getStreamPosition, type GetStreamPositionOptions } from './streams/get-stream-position.js';
@@ -67,15 +64,8 @@ export class EsdbClient {
   constructor(options: EsdbClientOptions) {
     const settings = settingsOf(options);
     this.connectionName = settings.connectionName;
-    const metadata = callMetadataOf(settings);
-    this.#connection = new NodeConnection(settings, metadata, this.#closer.signal);
-    this.#context = createClientContext(
-      this.#connection,
-      metadata,
-      settings.nodePreference === 'leader',
-      settings.defaultDeadline,
-      this.#closer.signal,
-    );
+    this.#connection = new NodeConnection(settings, this.#closer.signal);
+    this.#context = { connection: this.#connection, subscriptions: new Set() };
   }
 
   /**
@@ -92,21 +82,9 @@ export class EsdbClient {
    * @throws DiscoveryError when no node can be found.
    */
   async readGossip(options?: CallControl): Promise<ClusterMember[]> {
-    const where = 'readGossip';
-    const given = optionsObject(options, ['timeout', 'signal'], where, false);
-    const control = {
-      timeout: checkTimeout(given.timeout, `${where}: timeout`),
-      signal: checkSignal(given.signal, `${where}: signal`),
-    };
-    const node = await this.#connection.ready();
-    const guard = guardCall(this.#context, control, false);
-    try {
-      return await readGossipOn(node.channel, this.#context.metadata, guard.signal);
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      guard.dispose();
-    }
+    const { control } = methodOptions(options, [], 'readGossip', false);
+    const info = await withFailover(this.#context, (node) => node.gossip.read({}, control));
+    return info.members.map(clusterMemberOf);
   }
 
   /**

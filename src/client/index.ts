@@ -8,7 +8,7 @@ export type {
   EsdbClientHostOptions,
   EsdbClientUriOptions,
 } from './connection/client-options.js';
-export type { CallControl } from './calls/call-guard.js';
+export type { CallControl } from './calls/call-control.js';
 export type { AppendEventsOptions } from './streams/append-events.js';
 export type { GetStreamPositionOptions } from './streams/get-stream-position.js';
 export type { GetCommitPositionOptions } from './streams/get-commit-position.js';
@@ -26,10 +26,8 @@ export { NewEvent, type NewEventOptions, DEFAULT_CONTENT_TYPE } from './events/n
 export { RecordedEvent, type RecordedEventInit } from './events/recorded-event.js';
 export { PersistentRecordedEvent } from './events/persistent-recorded-event.js';
 export { ESDB_EVENTS_REGEX } from './wire/event-type-filter.js';
+export { EsdbError, type EsdbErrorOptions, type GrpcStatusDetails } from './errors/esdb-error.js';
 export {
-  EsdbError,
-  type EsdbErrorOptions,
-  type GrpcStatusDetails,
   ExpectedPositionError,
   StreamNotFoundError,
   StreamDeletedError,
@@ -45,9 +43,9 @@ export {
   SubscriptionExistsError,
   MaximumSubscribersReachedError,
   GrpcError,
+  TlsMismatchError,
 } from './errors/esdb-errors.js';
 export { DiscoveryError } from './discovery/discovery-error.js';
 export type { ClusterMember, MemberState } from './discovery/cluster-member.js';
 export type { Endpoint } from './discovery/discovery-settings.js';
 export type { NodePreference } from './discovery/node-preference.js';
-export * as protocol from './protocol.js';

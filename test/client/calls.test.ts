@@ -267,6 +267,54 @@ describe('request headers', () => {
   });
 });
 
+describe('every call goes through the pipeline', () => {
+  const appendAndRead: FakeHandlers = {
+    ...lateRead(0),
+    append: () =>
+      Promise.resolve({
+        result: {
+          $case: 'success',
+          value: {
+            positionOption: { $case: 'position', value: { commitPosition: 1n, preparePosition: 1n } },
+          },
+        },
+      }),
+  };
+
+  test('requires-leader: true on writes; on reads as the node preference says', async () => {
+    const server = await fake(appendAndRead);
+    const leader = clientOf(server);
+    await leader.appendEvents({ streamName: 's', expectedPosition: -1, events: [anEvent()] });
+    await leader.getStreamPosition({ streamName: 'late' });
+    const follower = new EsdbClient({
+      uri: `esdb://${server.host}:${server.port}?tls=false&nodePreference=follower`,
+    });
+    clients.push(follower);
+    await follower.appendEvents({ streamName: 's', expectedPosition: -1, events: [anEvent()] });
+    await follower.readStreamEvents({ streamName: 'late' }).toArray();
+    expect(server.calls.map((call) => [call.method, call.metadata.get('requires-leader')])).toEqual([
+      ['append', 'true'],
+      ['read', 'true'],
+      ['append', 'true'],
+      ['read', 'false'],
+    ]);
+  });
+
+  test('readGossip: checked options, typed errors, signal and close', async () => {
+    const server = await fake(appendAndRead);
+    const client = clientOf(server);
+    await expect(client.readGossip({ timeot: 5 } as never)).rejects.toThrow(/unknown option 'timeot'/);
+    await expect(client.readGossip({ timeout: 0 })).rejects.toBeInstanceOf(RangeError);
+    // The fake serves no Gossip: the status comes back as a typed error, not as nice-grpc's ClientError.
+    const error = await rejectionOf(client.readGossip());
+    expect(error).toBeInstanceOf(GrpcError);
+    expect((error as GrpcError).code).toBe(Status.UNIMPLEMENTED);
+    await expect(client.readGossip({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);
+    await client.close();
+    await expect(client.readGossip()).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
 describe('errors signalled by the server', () => {
   function failingAppend(code: Status, details: string, trailers: Record<string, string>): FakeHandlers {
     return {

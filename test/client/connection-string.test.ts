@@ -212,9 +212,46 @@ describe('client settings', () => {
     );
     expect(settingsOf({ host: 'h' })).toMatchObject({
       port: 2113,
-      tls: true,
+      tls: false,
       tlsVerifyCert: true,
       defaultDeadline: 10_000,
+    });
+  });
+
+  describe("the seed's host options", () => {
+    const cert = '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n';
+
+    test('host and port alone mean an insecure server: cleartext', () => {
+      expect(settingsOf({ host: 'h', port: 2113 })).toMatchObject({ tls: false, credentials: undefined });
+    });
+
+    test('serverCert means TLS, verified against it, and carries the credentials', () => {
+      const settings = settingsOf({ host: 'h', serverCert: cert, username: 'admin', password: 'changeit' });
+      expect(settings).toMatchObject({ tls: true, credentials: { username: 'admin', password: 'changeit' } });
+      expect(settings.rootCertificate?.toString()).toBe(cert);
+    });
+
+    test('tls overrides the default either way', () => {
+      expect(settingsOf({ host: 'h', tls: true })).toMatchObject({ tls: true, rootCertificate: undefined });
+      expect(settingsOf({ host: 'h', tls: false, username: 'u', password: 'p' })).toMatchObject({
+        tls: false,
+      });
+      expect(() => settingsOf({ host: 'h', tls: false, serverCert: cert })).toThrow(
+        /serverCert .* cannot go with tls: false/,
+      );
+    });
+
+    test('credentials without TLS are a TypeError, never sent in cleartext', () => {
+      expect(() => settingsOf({ host: 'h', username: 'admin', password: 'changeit' })).toThrow(
+        new TypeError(
+          'EsdbClient options: username and password are sent only over TLS; give serverCert (or tls: true) ' +
+            'for a secure server, or leave them out for an insecure one',
+        ),
+      );
+      expect(settingsOf({ host: 'h', tls: true, username: 'u', password: 'p' }).credentials).toEqual({
+        username: 'u',
+        password: 'p',
+      });
     });
   });
 

@@ -5,6 +5,7 @@ import {
   EsdbClient,
   NewEvent,
   ServiceUnavailableError,
+  TlsMismatchError,
   UnauthenticatedError,
 } from '../../src/client/index.js';
 import {
@@ -68,16 +69,11 @@ describe.each(MODES)('connecting (%s)', (mode) => {
       await expect(client.readAllEvents({ limit: 1 }).toArray()).rejects.toBeInstanceOf(AccessDeniedError);
     });
 
-    test('TLS is on by default and verifies the server certificate', async () => {
+    test('tls: true without serverCert verifies the server certificate against the system roots', async () => {
       if (!AGAINST_EMULATOR) return; // a real server's certificate may be trusted by the system
-      // No serverCert, and tls left to its default: the system's roots do not include the emulator's CA.
+      // The system's roots do not include the emulator's CA.
       const client = open(
-        new EsdbClient({
-          ...target().hostOptions,
-          serverCert: undefined,
-          tls: undefined,
-          defaultDeadline: 5_000,
-        }),
+        new EsdbClient({ ...target().hostOptions, serverCert: undefined, tls: true, defaultDeadline: 5_000 }),
       );
       const error = await rejectionOf(client.getStreamPosition({ streamName: uniqueStream() }));
       expect(error).toBeInstanceOf(ServiceUnavailableError);
@@ -89,15 +85,24 @@ describe.each(MODES)('connecting (%s)', (mode) => {
       const client = open(new EsdbClient({ uri }));
       expect(await client.getStreamPosition({ streamName: uniqueStream() })).toBeNull();
       const hostClient = open(
-        new EsdbClient({ ...target().hostOptions, serverCert: undefined, tlsVerifyCert: false }),
+        new EsdbClient({ ...target().hostOptions, serverCert: undefined, tls: true, tlsVerifyCert: false }),
       );
       expect(await hostClient.getStreamPosition({ streamName: uniqueStream() })).toBeNull();
     });
 
-    test('a cleartext client cannot talk to a TLS server', async () => {
-      const client = open(new EsdbClient({ ...target().hostOptions, tls: false, defaultDeadline: 5_000 }));
+    test('a cleartext client of a TLS server is told the server speaks TLS', async () => {
+      const { host, port } = target().hostOptions;
+      const client = open(new EsdbClient({ host, port, defaultDeadline: 5_000 }));
       const error = await rejectionOf(client.getStreamPosition({ streamName: uniqueStream() }));
-      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error).toBeInstanceOf(TlsMismatchError);
+      expect((error as TlsMismatchError).serverSpeaksTls).toBe(true);
+      expect((error as Error).message).toMatch(
+        /speaks TLS, but the client connected without it: give serverCert/,
+      );
+      const viaUri = open(new EsdbClient({ uri: `esdb://${host}:${port ?? 2113}?tls=false` }));
+      await expect(viaUri.readStreamEvents({ streamName: uniqueStream() }).toArray()).rejects.toBeInstanceOf(
+        TlsMismatchError,
+      );
     });
   } else {
     test('credentials are not needed, and not sent, on a cleartext connection', async () => {
@@ -106,10 +111,26 @@ describe.each(MODES)('connecting (%s)', (mode) => {
       expect(await client.getStreamPosition({ streamName: uniqueStream() })).toBeNull();
     });
 
-    test('a TLS client cannot talk to a cleartext server', async () => {
-      const client = open(new EsdbClient({ ...target().hostOptions, tls: true, defaultDeadline: 5_000 }));
+    test("the seed's host and port alone reach an insecure server", async () => {
+      const { host, port } = target().hostOptions;
+      const client = open(new EsdbClient({ host, port }));
+      const streamName = uniqueStream();
+      await client.appendEvents({ streamName, expectedPosition: null, events: [anEvent()] });
+      expect(await client.getStreamPosition({ streamName })).toBe(0n);
+    });
+
+    test('a TLS client of a cleartext server is told the server does not speak TLS', async () => {
+      const { host, port } = target().hostOptions;
+      const client = open(new EsdbClient({ host, port, tls: true, defaultDeadline: 5_000 }));
       const error = await rejectionOf(client.getStreamPosition({ streamName: uniqueStream() }));
-      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error).toBeInstanceOf(TlsMismatchError);
+      expect((error as TlsMismatchError).serverSpeaksTls).toBe(false);
+      expect((error as Error).message).toMatch(
+        /does not speak TLS .*connect with tls: false \/ without serverCert/,
+      );
+      expect((error as Error).message).not.toMatch(/SSL|ssl3|wrong version/);
+      const viaUri = open(new EsdbClient({ uri: `esdb://${host}:${port ?? 2113}` }));
+      await expect(viaUri.getCommitPosition()).rejects.toBeInstanceOf(TlsMismatchError);
     });
   }
 });

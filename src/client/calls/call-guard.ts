@@ -1,21 +1,14 @@
 /**
- * One gRPC call's deadline, cancellation and error translation. The call runs under a signal that aborts
- * when the deadline passes, when the caller's `signal` aborts, or when the client is closed; nice-grpc cancels
- * the call when that signal aborts. Failures are turned into the client's errors: which of the three aborted
- * decides between DeadlineExceededError and CancelledError, and a server status becomes the matching error
- * through the trailers captured here.
+ * One gRPC call's deadline, cancellation and error translation, used by the call pipeline. The call runs under
+ * a signal that aborts when the deadline passes, when the caller's `signal` aborts, or when the client is
+ * closed; nice-grpc cancels the call when that signal aborts. Failures are turned into the client's errors:
+ * which of the three aborted decides between DeadlineExceededError and CancelledError, and a server status
+ * becomes the matching error through the trailers captured here.
  */
 import { ClientError, type Metadata } from 'nice-grpc';
 import { errorFromStatus } from '../errors/error-from-status.js';
-import { CancelledError, DeadlineExceededError, EsdbError } from '../errors/esdb-errors.js';
-
-/** The per-call options every method takes. */
-export interface CallControl {
-  /** Milliseconds before the call is abandoned with a {@link DeadlineExceededError}; `Infinity` for none. */
-  readonly timeout?: number | undefined;
-  /** Aborting it cancels the call, which then fails with a {@link CancelledError}. */
-  readonly signal?: AbortSignal | undefined;
-}
+import { EsdbError } from '../errors/esdb-error.js';
+import { CancelledError, DeadlineExceededError } from '../errors/esdb-errors.js';
 
 /** setTimeout cannot wait longer than 2^31-1 ms; longer deadlines are treated as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -62,11 +55,6 @@ export class CallGuard {
         this.#timer.unref();
       }
     }
-  }
-
-  /** The options to pass to the nice-grpc method. */
-  get callOptions(): { signal: AbortSignal; onTrailer: (trailers: Metadata) => void } {
-    return { signal: this.signal, onTrailer: this.onTrailer };
   }
 
   /** Stops the deadline timer and lets go of the signals; call it once the call has ended, however it ended. */

@@ -37,11 +37,28 @@ export function basicAuthorization(credentials: BasicCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
 }
 
-/** The metadata sent with every call of a client. */
-export function callMetadataOf(settings: ConnectionSettings): Metadata {
+/** The headers of every call of a client: `connection-name`, and Basic credentials over TLS only. */
+function clientMetadataOf(settings: ConnectionSettings): Metadata {
   const metadata = Metadata({ 'connection-name': settings.connectionName });
   if (settings.tls && settings.credentials !== undefined) {
     metadata.set('authorization', basicAuthorization(settings.credentials));
   }
   return metadata;
+}
+
+const STREAMS_SERVICE = '/event_store.client.streams.Streams/';
+const STREAMS_READ = `${STREAMS_SERVICE}Read`;
+
+/**
+ * The headers of a call, by method: the client's, plus `requires-leader` on Streams calls (§4) — `true` on
+ * writes (PY forces it for writes and deletes) and on reads when the node preference is the leader, so that a
+ * follower answers `not-leader` with the leader's address instead of serving the call itself. Made once per
+ * client: calls share them, and nothing changes them.
+ */
+export function callMetadataOf(settings: ConnectionSettings): (methodPath: string) => Metadata {
+  const base = clientMetadataOf(settings);
+  const write = Metadata(base).set('requires-leader', 'true');
+  const read = Metadata(base).set('requires-leader', settings.nodePreference === 'leader' ? 'true' : 'false');
+  return (methodPath) =>
+    methodPath === STREAMS_READ ? read : methodPath.startsWith(STREAMS_SERVICE) ? write : base;
 }

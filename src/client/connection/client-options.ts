@@ -24,8 +24,9 @@ import {
 import { checkConnectionName, checkDeadline, checkKeepAlive, checkPort } from './setting-checks.js';
 
 /**
- * A node given by host and port, as in the seed's constructor. TLS is on unless `tls` is `false`; the server
- * certificate is verified against `serverCert` when given, otherwise against the system's trusted roots.
+ * A node given by host and port, as in the seed's constructor: host and port alone reach an "insecure" server
+ * (cleartext HTTP/2); a "secure" one also needs `serverCert`, `username` and `password`, and is spoken to over
+ * TLS, its certificate verified against `serverCert`. `tls` overrides the choice either way.
  */
 export interface EsdbClientHostOptions {
   /** The node's host name or IP address. */
@@ -37,11 +38,17 @@ export interface EsdbClientHostOptions {
    * Default: the system's trusted roots.
    */
   readonly serverCert?: string | undefined;
-  /** Username for Basic authentication; needs `password`. Sent only over TLS. */
+  /**
+   * Username for Basic authentication; needs `password`. Sent only over TLS: without TLS (no `serverCert`, no
+   * `tls: true`) credentials are a TypeError, unless `tls: false` says the cleartext is meant.
+   */
   readonly username?: string | undefined;
   /** Password for Basic authentication; needs `username`. */
   readonly password?: string | undefined;
-  /** `false` for a server started with `--insecure` (cleartext HTTP/2). Default `true`. */
+  /**
+   * `true` for TLS, `false` for cleartext HTTP/2 (a server started with `--insecure`). Default: TLS when
+   * `serverCert` is given, cleartext otherwise; `tls: true` without `serverCert` trusts the system's roots.
+   */
   readonly tls?: boolean | undefined;
   /** `false` skips the verification of the server certificate. Default `true`. */
   readonly tlsVerifyCert?: boolean | undefined;
@@ -144,11 +151,13 @@ function settingsOfHost(options: EsdbClientHostOptions): ConnectionSettings {
     throw new TypeError(`${where}: host must be a non-empty string`);
   }
   const port = options.port === undefined ? DEFAULT_PORT : checkPort(options.port, `${where}: port`);
-  const tls = optionalBoolean(options.tls, `${where}: tls`) ?? true;
-  const tlsVerifyCert = optionalBoolean(options.tlsVerifyCert, `${where}: tlsVerifyCert`) ?? true;
-  const serverCert = options.serverCert;
-  if (serverCert !== undefined && (typeof serverCert !== 'string' || !serverCert.includes('-----BEGIN'))) {
-    throw new TypeError(`${where}: serverCert must be PEM text (-----BEGIN CERTIFICATE-----...)`);
+  const { tls, serverCert } = transportOf(options, where);
+  const credentials = credentialsOf(options, where);
+  if (credentials !== undefined && options.tls === undefined && !tls) {
+    throw new TypeError(
+      `${where}: username and password are sent only over TLS; give serverCert (or tls: true) for a secure ` +
+        'server, or leave them out for an insecure one',
+    );
   }
   return {
     host: options.host.trim(),
@@ -156,9 +165,42 @@ function settingsOfHost(options: EsdbClientHostOptions): ConnectionSettings {
     discovery: undefined,
     nodePreference: DEFAULT_NODE_PREFERENCE,
     tls,
-    tlsVerifyCert,
-    rootCertificate: tls && serverCert !== undefined ? Buffer.from(serverCert) : undefined,
-    credentials: credentialsOf(options, where),
+    tlsVerifyCert: optionalBoolean(options.tlsVerifyCert, `${where}: tlsVerifyCert`) ?? true,
+    rootCertificate: serverCert === undefined ? undefined : Buffer.from(serverCert),
+    credentials,
+    ...timingsOf(options, where),
+    connectionName:
+      options.connectionName === undefined
+        ? randomUUID()
+        : checkConnectionName(options.connectionName, `${where}: connectionName`),
+  };
+}
+
+/** TLS or cleartext, as the seed decides it: TLS with a server certificate, unless `tls` says otherwise. */
+function transportOf(
+  options: EsdbClientHostOptions,
+  where: string,
+): { tls: boolean; serverCert: string | undefined } {
+  const tlsOption = optionalBoolean(options.tls, `${where}: tls`);
+  const serverCert = options.serverCert;
+  if (serverCert === undefined) return { tls: tlsOption ?? false, serverCert };
+  if (typeof serverCert !== 'string' || !serverCert.includes('-----BEGIN')) {
+    throw new TypeError(`${where}: serverCert must be PEM text (-----BEGIN CERTIFICATE-----...)`);
+  }
+  if (tlsOption === false) {
+    throw new TypeError(
+      `${where}: serverCert is the certificate to trust over TLS; it cannot go with tls: false`,
+    );
+  }
+  return { tls: true, serverCert };
+}
+
+/** The deadline and keepalive settings, with the official clients' defaults. */
+function timingsOf(
+  options: EsdbClientHostOptions,
+  where: string,
+): Pick<ConnectionSettings, 'defaultDeadline' | 'keepAliveInterval' | 'keepAliveTimeout'> {
+  return {
     defaultDeadline:
       options.defaultDeadline === undefined
         ? DEFAULT_DEADLINE_MS
@@ -171,10 +213,6 @@ function settingsOfHost(options: EsdbClientHostOptions): ConnectionSettings {
       options.keepAliveTimeout === undefined
         ? DEFAULT_KEEPALIVE_TIMEOUT_MS
         : checkKeepAlive(options.keepAliveTimeout, `${where}: keepAliveTimeout`),
-    connectionName:
-      options.connectionName === undefined
-        ? randomUUID()
-        : checkConnectionName(options.connectionName, `${where}: connectionName`),
   };
 }
 

@@ -3,45 +3,31 @@
  * discovery picked in a cluster (protocol facts §3.15), to the leader a `not-leader` answer names (§3.1.1),
  * or to a newly discovered member after the node went away (UNAVAILABLE).
  */
-import { type Channel, type Client, createClient, type Metadata } from 'nice-grpc';
-import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
-import { StreamsDefinition } from '../../generated/streams.js';
+import type { Channel, Metadata } from 'nice-grpc';
+import type { CallPipelineSettings } from '../calls/call-pipeline.js';
+import { type ClusterMember, clusterMemberOf } from '../discovery/cluster-member.js';
 import { discoverNode } from '../discovery/discover-node.js';
 import { type Endpoint, sameEndpoint } from '../discovery/discovery-settings.js';
 import { NotLeaderError, ServiceUnavailableError } from '../errors/esdb-errors.js';
-import { PersistentReadDefinition } from '../wire/persistent-read-definition.js';
-import { StreamsReadDefinition } from '../wire/read-definition.js';
-import { openChannel } from './channel.js';
+import { callMetadataOf, openChannel } from './channel.js';
 import type { ConnectionSettings } from './connection-settings.js';
-
-/** The gRPC clients of the node a call runs on. */
-export interface NodeClients {
-  /** The node's address. */
-  readonly endpoint: Endpoint;
-  readonly channel: Channel;
-  /** Streams service with the generated codecs (Append, Delete, ...). */
-  readonly streams: Client<typeof StreamsDefinition>;
-  /** Streams.Read with the client's own response decoder. */
-  readonly reads: Client<StreamsReadDefinition>;
-  /** PersistentSubscriptions service with the generated codecs (Create, ...). */
-  readonly persistent: Client<typeof PersistentSubscriptionsDefinition>;
-  /** PersistentSubscriptions.Read with the client's own response decoder. */
-  readonly persistentReads: Client<PersistentReadDefinition>;
-}
+import { type NodeClients, nodeClientsOn } from './node-clients.js';
+import { diagnoseTlsMismatch } from './tls-mismatch.js';
 
 /** The node a client talks to, found (and found again) as its settings say. */
 export class NodeConnection {
   readonly #settings: ConnectionSettings;
-  readonly #metadata: Metadata;
+  readonly #metadataOf: (methodPath: string) => Metadata;
   readonly #closed: AbortSignal;
   #current: Promise<NodeClients> | undefined;
   #node: NodeClients | undefined;
   /** Channels replaced by a reconnection, closed with the client (calls may still run on them). */
   readonly #retired: Channel[] = [];
 
-  constructor(settings: ConnectionSettings, metadata: Metadata, closed: AbortSignal) {
+  /** @param closed aborted when the client is closed: calls and discovery then stop. */
+  constructor(settings: ConnectionSettings, closed: AbortSignal) {
     this.#settings = settings;
-    this.#metadata = metadata;
+    this.#metadataOf = callMetadataOf(settings);
     this.#closed = closed;
     // A single node is dialled directly, without gossip, as the official clients do (§3.15).
     if (settings.discovery === undefined) this.#use({ host: settings.host, port: settings.port });
@@ -111,14 +97,21 @@ export class NodeConnection {
     if (discovery === undefined) return this.#use({ host: this.#settings.host, port: this.#settings.port });
     const member = await discoverNode(
       discovery,
-      {
-        openChannel: (endpoint) => openChannel({ ...this.#settings, ...endpoint }),
-        metadata: this.#metadata,
-        closed: this.#closed,
-      },
+      { readGossip: (seed, timeoutMs) => this.#gossipOf(seed, timeoutMs), closed: this.#closed },
       failed,
     );
     return this.#use({ host: member.host, port: member.port });
+  }
+
+  /** A seed's gossip, on a channel of its own that is closed afterwards. */
+  async #gossipOf(seed: Endpoint, timeoutMs: number): Promise<ClusterMember[]> {
+    const node = this.#clientsOn(seed, openChannel({ ...this.#settings, ...seed }));
+    try {
+      const info = await node.gossip.read({}, { timeout: timeoutMs });
+      return info.members.map(clusterMemberOf);
+    } finally {
+      node.channel.close();
+    }
   }
 
   /** Makes `endpoint` the current node, reusing its channel when it already is. */
@@ -128,18 +121,19 @@ export class NodeConnection {
       return this.#node;
     }
     if (this.#node !== undefined) this.#retired.push(this.#node.channel);
-    const channel = openChannel({ ...this.#settings, host: endpoint.host, port: endpoint.port });
-    const defaults = { '*': { metadata: this.#metadata } };
-    const node: NodeClients = {
-      endpoint: { host: endpoint.host, port: endpoint.port },
-      channel,
-      streams: createClient(StreamsDefinition, channel, defaults),
-      reads: createClient(StreamsReadDefinition, channel, defaults),
-      persistent: createClient(PersistentSubscriptionsDefinition, channel, defaults),
-      persistentReads: createClient(PersistentReadDefinition, channel, defaults),
-    };
+    const node = this.#clientsOn(endpoint, openChannel({ ...this.#settings, ...endpoint }));
     this.#node = node;
     this.#current = Promise.resolve(node);
     return node;
+  }
+
+  #clientsOn(endpoint: Endpoint, channel: Channel): NodeClients {
+    const settings: CallPipelineSettings = {
+      defaultDeadline: this.#settings.defaultDeadline,
+      closed: this.#closed,
+      metadataOf: this.#metadataOf,
+      diagnose: (error) => diagnoseTlsMismatch(error, endpoint, this.#settings.tls),
+    };
+    return nodeClientsOn(endpoint, channel, settings);
   }
 }

@@ -4,18 +4,15 @@
  * a member the node preference accepts; `discoveryInterval` between rounds; `maxDiscoverAttempts` rounds at most.
  */
 import { lookup } from 'node:dns/promises';
-import type { Channel, Metadata } from 'nice-grpc';
 import type { ClusterMember } from './cluster-member.js';
 import { DiscoveryError } from './discovery-error.js';
 import { type DiscoverySettings, type Endpoint, endpointText, sameEndpoint } from './discovery-settings.js';
-import { readGossipOn } from './read-gossip.js';
 import { selectMember } from './select-member.js';
 
-/** What discovery needs from the client: channels to seeds, the call metadata, the client's close signal. */
+/** What discovery needs from the client: a way to read a seed's gossip, and the client's close signal. */
 export interface DiscoveryEnvironment {
-  /** Opens a channel to an endpoint (the client's TLS and keepalive settings). */
-  readonly openChannel: (endpoint: Endpoint) => Channel;
-  readonly metadata: Metadata;
+  /** The members a seed's gossip lists, read within `timeoutMs` (cancelled when the client closes). */
+  readonly readGossip: (seed: Endpoint, timeoutMs: number) => Promise<ClusterMember[]>;
   /** Aborted when the client is closed: discovery then stops. */
   readonly closed: AbortSignal;
 }
@@ -43,10 +40,10 @@ export async function discoverNode(
       ...seeds.filter((seed) => !sameEndpoint(seed, failed)),
       ...seeds.filter((seed) => sameEndpoint(seed, failed)),
     ];
-    // A closed client aborts the gossip calls (their signal follows environment.closed).
+    // A closed client cancels the gossip calls (the call pipeline follows its close).
     for (const seed of ordered) {
       try {
-        const members = await gossipOf(seed, settings.gossipTimeout * 1000, environment);
+        const members = await environment.readGossip(seed, settings.gossipTimeout * 1000);
         const chosen = selectMember(settings.nodePreference, members);
         if (chosen !== undefined) return chosen;
         lastProblem = `${endpointText(seed)} knows no alive member to connect to with nodePreference=${settings.nodePreference}`;
@@ -66,20 +63,6 @@ async function seedsOf(settings: DiscoverySettings): Promise<readonly Endpoint[]
   if (seed === undefined) return [];
   const addresses = await lookup(seed.host, { all: true });
   return addresses.map((address) => ({ host: address.address, port: seed.port }));
-}
-
-async function gossipOf(
-  seed: Endpoint,
-  timeoutMs: number,
-  environment: DiscoveryEnvironment,
-): Promise<ClusterMember[]> {
-  const channel = environment.openChannel(seed);
-  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), environment.closed]);
-  try {
-    return await readGossipOn(channel, environment.metadata, signal);
-  } finally {
-    channel.close();
-  }
 }
 
 function pause(ms: number, closed: AbortSignal): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The error of a discovery that found no member to connect to.
  */
-import { EsdbError, type EsdbErrorOptions } from '../errors/esdb-errors.js';
+import { EsdbError, type EsdbErrorOptions } from '../errors/esdb-error.js';
 
 /**
  * Discovery gave up: after `attempts` rounds over the seeds, no seed answered gossip with an eligible member

@@ -2,14 +2,14 @@
  * The client's reading of how EventStoreDB signals errors: a gRPC status, and an `exception` trailer naming the
  * error kind with companion trailers carrying its parameters (protocol facts §3.1, §3.1.1, §3.1.2).
  */
+import { Status } from 'nice-grpc';
+import type { EsdbError, EsdbErrorOptions, GrpcStatusDetails } from './esdb-error.js';
 import {
   AccessDeniedError,
   CancelledError,
   DeadlineExceededError,
-  type EsdbError,
   ExpectedPositionError,
   GrpcError,
-  type GrpcStatusDetails,
   MaximumAppendSizeExceededError,
   MaximumSubscribersReachedError,
   NotLeaderError,
@@ -20,19 +20,29 @@ import {
   SubscriptionNotFoundError,
   UnauthenticatedError,
 } from './esdb-errors.js';
-import { GrpcStatusCode } from './grpc-status-codes.js';
 
 /**
  * The EsdbError for a call that ended with `grpcStatus`. The `exception` trailer decides first; without one,
  * the status code does; what matches nothing becomes a {@link GrpcError} that keeps the whole status.
  */
 export function errorFromStatus(grpcStatus: GrpcStatusDetails, cause?: unknown): EsdbError {
+  const exception = grpcStatus.trailers.exception;
+  const error =
+    exception === undefined ? errorOfCode(grpcStatus, cause) : errorOfException(exception, grpcStatus, cause);
+  return error ?? new GrpcError(grpcStatus, { cause });
+}
+
+/** The error an `exception` trailer names, with its companion trailers (§3.1.1); undefined for other kinds. */
+function errorOfException(
+  exception: string,
+  grpcStatus: GrpcStatusDetails,
+  cause: unknown,
+): EsdbError | undefined {
   const options = { grpcStatus, cause };
   const trailers = grpcStatus.trailers;
   const streamName = trailers['stream-name'];
   const groupName = trailers['group-name'];
-
-  switch (trailers.exception) {
+  switch (exception) {
     case 'access-denied':
       return new AccessDeniedError('Access denied.', options);
     case 'not-leader':
@@ -69,39 +79,37 @@ export function errorFromStatus(grpcStatus: GrpcStatusDetails, cause?: unknown):
       return new SubscriptionExistsError(groupName, streamName, options);
     case 'maximum-subscribers-reached':
       return new MaximumSubscribersReachedError(groupName, streamName, options);
-    case undefined:
-      break;
     default:
       // Another known kind (persistent-subscription-failed, -dropped, invalid-transaction, ...): the catch-all
       // keeps it, exception key included.
-      return new GrpcError(grpcStatus, { cause });
+      return undefined;
   }
+}
 
-  switch (grpcStatus.code) {
-    case GrpcStatusCode.UNAUTHENTICATED:
-      // A well-formed Basic header with wrong credentials (§3.1.2, §4).
-      return new UnauthenticatedError(`Unauthenticated: ${grpcStatus.details}`, options);
-    case GrpcStatusCode.PERMISSION_DENIED:
-      return new AccessDeniedError(`Access denied: ${grpcStatus.details}`, options);
-    case GrpcStatusCode.UNAVAILABLE:
-      // Unreachable node, or "Server Is Not Ready" / "Server Is Too Busy" (§3.1.2).
-      return new ServiceUnavailableError(`Service unavailable: ${grpcStatus.details}`, options);
-    case GrpcStatusCode.DEADLINE_EXCEEDED:
-      return new DeadlineExceededError(`Deadline exceeded: ${grpcStatus.details}`, options);
-    case GrpcStatusCode.ABORTED:
-      // The server's own prepare/commit/forward timeouts: "Operation timed out: ..." (§3.1.2); NODE maps it to
-      // a timeout too.
-      return new DeadlineExceededError(`The server timed out: ${grpcStatus.details}`, options);
-    case GrpcStatusCode.CANCELLED:
-      return new CancelledError(`Cancelled: ${grpcStatus.details}`, options);
-    case GrpcStatusCode.NOT_FOUND:
-      // Without the exception key, the detail text is all there is (PY compares it exactly, §3.1.1).
-      if (grpcStatus.details === 'Leader info available') return new NotLeaderError(undefined, options);
-      break;
-    default:
-      break;
-  }
-  return new GrpcError(grpcStatus, { cause });
+type ErrorOfCode = (grpcStatus: GrpcStatusDetails, options: EsdbErrorOptions) => EsdbError | undefined;
+
+/** The errors status codes mean when no `exception` trailer says more (§3.1.2). */
+const ERROR_OF_CODE: ReadonlyMap<number, ErrorOfCode> = new Map<number, ErrorOfCode>([
+  // A well-formed Basic header with wrong credentials (§3.1.2, §4).
+  [Status.UNAUTHENTICATED, (s, o) => new UnauthenticatedError(`Unauthenticated: ${s.details}`, o)],
+  [Status.PERMISSION_DENIED, (s, o) => new AccessDeniedError(`Access denied: ${s.details}`, o)],
+  // Unreachable node, or "Server Is Not Ready" / "Server Is Too Busy" (§3.1.2).
+  [Status.UNAVAILABLE, (s, o) => new ServiceUnavailableError(`Service unavailable: ${s.details}`, o)],
+  [Status.DEADLINE_EXCEEDED, (s, o) => new DeadlineExceededError(`Deadline exceeded: ${s.details}`, o)],
+  // The server's own prepare/commit/forward timeouts: "Operation timed out: ..." (§3.1.2); NODE maps it to a
+  // timeout too.
+  [Status.ABORTED, (s, o) => new DeadlineExceededError(`The server timed out: ${s.details}`, o)],
+  [Status.CANCELLED, (s, o) => new CancelledError(`Cancelled: ${s.details}`, o)],
+  // Without the exception key, the detail text is all there is (PY compares it exactly, §3.1.1).
+  [
+    Status.NOT_FOUND,
+    (s, o) => (s.details === 'Leader info available' ? new NotLeaderError(undefined, o) : undefined),
+  ],
+]);
+
+/** The error a status code means when no `exception` trailer says more; undefined for the rest. */
+function errorOfCode(grpcStatus: GrpcStatusDetails, cause: unknown): EsdbError | undefined {
+  return ERROR_OF_CODE.get(grpcStatus.code)?.(grpcStatus, { grpcStatus, cause });
 }
 
 function leaderOf(trailers: Readonly<Record<string, string>>): { host: string; port: number } | undefined {

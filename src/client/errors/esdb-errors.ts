@@ -1,41 +1,8 @@
 /**
- * The errors the client throws: one hierarchy rooted at {@link EsdbError}. Errors that come from a failed gRPC
- * call keep what the server said in {@link EsdbError.grpcStatus}; argument errors are plain `TypeError` and
- * `RangeError` and never reach the server.
+ * The errors the client throws, below {@link EsdbError}: one class per thing that can go wrong that a caller
+ * may want to handle on its own.
  */
-
-/** The status a failed gRPC call ended with, as the server sent it. */
-export interface GrpcStatusDetails {
-  /** The gRPC status code (`grpc-status`), e.g. 9 for FAILED_PRECONDITION. */
-  readonly code: number;
-  /** The status message (`grpc-message`). */
-  readonly details: string;
-  /**
-   * The text trailers, lower-case keys; EventStoreDB puts the error kind under `exception` and its parameters
-   * under companion keys such as `stream-name` (protocol facts §3.1).
-   */
-  readonly trailers: Readonly<Record<string, string>>;
-}
-
-/** What every {@link EsdbError} constructor accepts besides its message. */
-export interface EsdbErrorOptions {
-  /** The status of the gRPC call the error comes from, if it came from one. */
-  readonly grpcStatus?: GrpcStatusDetails;
-  /** The underlying error. */
-  readonly cause?: unknown;
-}
-
-/** The root of every error this client throws on purpose (argument errors excepted). */
-export class EsdbError extends Error {
-  override readonly name: string = 'EsdbError';
-  /** The status of the failed gRPC call, when the error was signalled by the server or the transport. */
-  readonly grpcStatus: GrpcStatusDetails | undefined;
-
-  constructor(message: string, options: EsdbErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.grpcStatus = options.grpcStatus;
-  }
-}
+import { EsdbError, type EsdbErrorOptions, type GrpcStatusDetails } from './esdb-error.js';
 
 /**
  * The stream's last event is not at the position the append expected: optimistic concurrency control at work.
@@ -240,5 +207,28 @@ export class GrpcError extends EsdbError {
     this.code = grpcStatus.code;
     this.details = grpcStatus.details;
     this.trailers = grpcStatus.trailers;
+  }
+}
+
+/**
+ * The client and the server disagree about TLS: the client speaks TLS to a server started without it
+ * (`--insecure`), or cleartext to a server that speaks only TLS. The connection settings must change; retrying
+ * does not help.
+ */
+export class TlsMismatchError extends EsdbError {
+  override readonly name: string = 'TlsMismatchError';
+  /** Whether the server speaks TLS (and the client did not). */
+  readonly serverSpeaksTls: boolean;
+
+  constructor(endpoint: string, serverSpeaksTls: boolean, options: EsdbErrorOptions = {}) {
+    super(
+      serverSpeaksTls
+        ? `The server at ${endpoint} speaks TLS, but the client connected without it: give serverCert (or ` +
+            'tls: true), or leave tls=false out of the connection string.'
+        : `The server at ${endpoint} does not speak TLS (it runs insecure): connect with tls: false / without ` +
+            'serverCert, or with tls=false in the connection string.',
+      options,
+    );
+    this.serverSpeaksTls = serverSpeaksTls;
   }
 }

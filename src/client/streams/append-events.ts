@@ -3,17 +3,11 @@
  * `Streams.Append` (protocol facts §3.3).
  */
 import type { AppendReq, AppendResp } from '../../generated/streams.js';
-import {
-  checkExpectedPosition,
-  checkSignal,
-  checkStreamName,
-  checkTimeout,
-  type ExpectedState,
-} from '../arguments/checks.js';
-import { optionsObject } from '../arguments/option-keys.js';
-import type { CallControl } from '../calls/call-guard.js';
+import { checkExpectedPosition, checkStreamName, type ExpectedState } from '../arguments/checks.js';
 import { asyncIterableOf } from '../calls/async-iterable-of.js';
-import { type ClientContext, guardCall, streamsCallMetadata, withFailover } from '../calls/client-context.js';
+import { type CallControl, methodOptions } from '../calls/call-control.js';
+import type { ClientContext } from '../calls/client-context.js';
+import { withFailover } from '../calls/failover.js';
 import { ExpectedPositionError, GrpcError } from '../errors/esdb-errors.js';
 import { NewEvent, type NewEventOptions } from '../events/new-event.js';
 import { appendOptionsMessage, proposedMessageOf } from '../wire/append-request.js';
@@ -31,7 +25,7 @@ export interface AppendEventsOptions extends CallControl {
   readonly events: readonly (NewEvent | NewEventOptions)[];
 }
 
-const KEYS = ['streamName', 'expectedPosition', 'events', 'timeout', 'signal'];
+const KEYS = ['streamName', 'expectedPosition', 'events'];
 const WHERE = 'appendEvents';
 
 /** Checks the options; everything that can be wrong with them is found before the call starts. */
@@ -41,7 +35,7 @@ function checked(options: AppendEventsOptions): {
   events: NewEvent[];
   control: CallControl;
 } {
-  const given = optionsObject(options, KEYS, WHERE, true);
+  const { given, control } = methodOptions(options, KEYS, WHERE, true);
   const streamName = checkStreamName(given.streamName, `${WHERE}: streamName`);
   const expected = checkExpectedPosition(given.expectedPosition, `${WHERE}: expectedPosition`);
   const rawEvents: unknown = given.events;
@@ -60,10 +54,6 @@ function checked(options: AppendEventsOptions): {
       throw new TypeError(`${WHERE}: events[${index}]: ${(error as Error).message}`, { cause: error });
     }
   });
-  const control = {
-    timeout: checkTimeout(given.timeout, `${WHERE}: timeout`),
-    signal: checkSignal(given.signal, `${WHERE}: signal`),
-  };
   return { streamName, expected, events, control };
 }
 
@@ -84,20 +74,10 @@ function* appendMessages(
 export async function appendEvents(context: ClientContext, options: AppendEventsOptions): Promise<bigint> {
   const { streamName, expected, events, control } = checked(options);
   // Retried once on another node when this one went away or is not the leader: safe, since the event ids
-  // make a repeated append idempotent (§3.3). Each attempt has its own deadline.
-  const response = await withFailover(context, async (node): Promise<AppendResp> => {
-    const guard = guardCall(context, control, false);
-    try {
-      return await node.streams.append(asyncIterableOf(appendMessages(streamName, expected, events)), {
-        ...guard.callOptions,
-        metadata: streamsCallMetadata(context, true),
-      });
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      guard.dispose();
-    }
-  });
+  // make a repeated append idempotent (§3.3).
+  const response = await withFailover(context, (node) =>
+    node.streams.append(asyncIterableOf(appendMessages(streamName, expected, events)), control),
+  );
   return commitPositionOf(response, streamName, expected);
 }
 

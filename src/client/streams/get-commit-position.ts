@@ -2,10 +2,10 @@
  * `getCommitPosition`: the commit position of the last recorded event in the database, for measuring how far
  * a downstream component processing all events has got.
  */
-import { checkRegexList, checkSignal, checkTimeout } from '../arguments/checks.js';
-import { optionsObject } from '../arguments/option-keys.js';
-import type { CallControl } from '../calls/call-guard.js';
-import { type ClientContext, guardCall, streamsCallMetadata, withFailover } from '../calls/client-context.js';
+import { checkRegexList } from '../arguments/checks.js';
+import { type CallControl, methodOptions } from '../calls/call-control.js';
+import type { ClientContext } from '../calls/client-context.js';
+import { withFailover } from '../calls/failover.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { allReadRequest } from '../wire/read-request.js';
@@ -19,7 +19,7 @@ export interface GetCommitPositionOptions extends CallControl {
   readonly filterExclude?: readonly string[] | undefined;
 }
 
-const KEYS = ['filterExclude', 'timeout', 'signal'];
+const KEYS = ['filterExclude'];
 
 /**
  * Reads `$all` backwards from the end, one event, with the same default filter as reads and subscriptions, as
@@ -33,7 +33,7 @@ export async function getCommitPosition(
   options: GetCommitPositionOptions | undefined,
 ): Promise<bigint> {
   const where = 'getCommitPosition';
-  const given = optionsObject(options, KEYS, where, false);
+  const { given, control } = methodOptions(options, KEYS, where, false);
   const request = allReadRequest({
     commitPosition: undefined,
     backwards: true,
@@ -43,23 +43,11 @@ export async function getCommitPosition(
       checkRegexList(given.filterExclude, `${where}: filterExclude`),
     ),
   });
-  const control = {
-    timeout: checkTimeout(given.timeout, `${where}: timeout`),
-    signal: checkSignal(given.signal, `${where}: signal`),
-  };
-  // A one-event read: repeating it on another node is safe.
+  // A one-event read: repeating it on another node is safe. It answers at once, so the default deadline applies.
   return withFailover(context, async (node) => {
-    const guard = guardCall(context, control, false);
     let commitPosition = 0n;
-    try {
-      const options = { ...guard.callOptions, metadata: streamsCallMetadata(context, false) };
-      for await (const message of node.reads.read(request, options)) {
-        if (message instanceof RecordedEvent) commitPosition = message.commitPosition;
-      }
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      guard.dispose();
+    for await (const message of node.reads.read(request, { ...control, longLived: false })) {
+      if (message instanceof RecordedEvent) commitPosition = message.commitPosition;
     }
     return commitPosition;
   });

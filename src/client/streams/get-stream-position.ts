@@ -2,11 +2,12 @@
  * `getStreamPosition`: the position of a stream's last event, or `null` when the stream does not exist, which
  * is the `expectedPosition` an append to it then needs.
  */
-import { checkSignal, checkStreamName, checkTimeout } from '../arguments/checks.js';
-import { optionsObject } from '../arguments/option-keys.js';
-import type { CallControl } from '../calls/call-guard.js';
-import { type ClientContext, guardCall, streamsCallMetadata, withFailover } from '../calls/client-context.js';
+import { checkStreamName } from '../arguments/checks.js';
+import { type CallControl, methodOptions } from '../calls/call-control.js';
+import type { ClientContext } from '../calls/client-context.js';
+import { withFailover } from '../calls/failover.js';
 import { RecordedEvent } from '../events/recorded-event.js';
+import type { ReadMessage } from '../wire/read-response-decoder.js';
 import { streamReadRequest } from '../wire/read-request.js';
 
 /** The options of {@link EsdbClient.getStreamPosition}. */
@@ -15,7 +16,7 @@ export interface GetStreamPositionOptions extends CallControl {
   readonly streamName: string;
 }
 
-const KEYS = ['streamName', 'timeout', 'signal'];
+const KEYS = ['streamName'];
 
 /**
  * Reads the stream backwards from its end, one event, as PY does (`get_stream_position`), and also asks for
@@ -26,12 +27,8 @@ export async function getStreamPosition(
   options: GetStreamPositionOptions,
 ): Promise<bigint | null> {
   const where = 'getStreamPosition';
-  const given = optionsObject(options, KEYS, where, true);
+  const { given, control } = methodOptions(options, KEYS, where, true);
   const streamName = checkStreamName(given.streamName, `${where}: streamName`);
-  const control = {
-    timeout: checkTimeout(given.timeout, `${where}: timeout`),
-    signal: checkSignal(given.signal, `${where}: signal`),
-  };
   const request = streamReadRequest({
     streamName,
     position: undefined,
@@ -39,27 +36,24 @@ export async function getStreamPosition(
     limit: 1n,
     lastStreamPosition: true,
   });
-  // A one-event read: repeating it on another node is safe.
-  return withFailover(context, async (node) => {
-    const guard = guardCall(context, control, false);
-    let position: bigint | null = null;
-    try {
-      const options = { ...guard.callOptions, metadata: streamsCallMetadata(context, false) };
-      for await (const message of node.reads.read(request, options)) {
-        if (message instanceof RecordedEvent) {
-          position ??= message.streamPosition;
-        } else if (message.kind === 'last-stream-position') {
-          position = message.position;
-        } else if (message.kind === 'stream-not-found') {
-          // Missing or soft-deleted (§3.7): appending with "no stream" is what works next (§3.2).
-          return null;
-        }
-      }
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      guard.dispose();
+  // A one-event read: repeating it on another node is safe. It answers at once, so the default deadline applies.
+  return withFailover(context, (node) =>
+    positionOf(node.reads.read(request, { ...control, longLived: false })),
+  );
+}
+
+/** The position a backwards read of one event says the stream's last event is at; `null` for no stream. */
+async function positionOf(messages: AsyncIterable<ReadMessage>): Promise<bigint | null> {
+  let position: bigint | null = null;
+  for await (const message of messages) {
+    if (message instanceof RecordedEvent) {
+      position ??= message.streamPosition;
+    } else if (message.kind === 'last-stream-position') {
+      position = message.position;
+    } else if (message.kind === 'stream-not-found') {
+      // Missing or soft-deleted (§3.7): appending with "no stream" is what works next (§3.2).
+      return null;
     }
-    return position;
-  });
+  }
+  return position;
 }

@@ -4,8 +4,9 @@
  * the stream), plus `toArray()` for when the whole list is wanted.
  */
 import type { ReadReq } from '../../generated/streams.js';
-import type { CallControl } from '../calls/call-guard.js';
-import { type ClientContext, guardCall, streamsCallMetadata } from '../calls/client-context.js';
+import type { CallControl } from '../calls/call-control.js';
+import type { ClientContext } from '../calls/client-context.js';
+import { streamWithFailover } from '../calls/failover.js';
 import { StreamNotFoundError } from '../errors/esdb-errors.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 
@@ -51,31 +52,16 @@ export class ReadEventsResult implements AsyncIterable<RecordedEvent> {
     if (count?.$case === 'count' && count.value === 0n) return;
     // A read that fails because its node went away or is not the leader before it yielded anything is
     // repeated once on the node the client moves to; after the first event it is not (it would repeat events).
-    let node = await this.#context.connection.ready();
-    for (let attempt = 1; ; attempt += 1) {
-      const guard = guardCall(this.#context, this.#control, true);
-      let yielded = false;
-      try {
-        const options = { ...guard.callOptions, metadata: streamsCallMetadata(this.#context, false) };
-        for await (const message of node.reads.read(this.#request, options)) {
-          if (message instanceof RecordedEvent) {
-            yielded = true;
-            yield message;
-          } else if (message.kind === 'stream-not-found') {
-            // A missing or soft-deleted stream: one stream_not_found message, then OK (§3.7).
-            throw new StreamNotFoundError(this.#streamName ?? message.streamName);
-          }
-        }
-        return;
-      } catch (error) {
-        const translated = guard.translate(error);
-        if (yielded || attempt > 1 || !(await this.#context.connection.reconnect(node, translated))) {
-          throw translated;
-        }
-      } finally {
-        guard.dispose();
+    const messages = streamWithFailover(this.#context, (node) =>
+      node.reads.read(this.#request, this.#control),
+    );
+    for await (const message of messages) {
+      if (message instanceof RecordedEvent) {
+        yield message;
+      } else if (message.kind === 'stream-not-found') {
+        // A missing or soft-deleted stream: one stream_not_found message, then OK (§3.7).
+        throw new StreamNotFoundError(this.#streamName ?? message.streamName);
       }
-      node = await this.#context.connection.ready();
     }
   }
 }

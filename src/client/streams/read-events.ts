@@ -8,13 +8,10 @@ import {
   checkLimit,
   checkPosition,
   checkRegexList,
-  checkSignal,
   checkStreamName,
-  checkTimeout,
   INT64_MAX,
 } from '../arguments/checks.js';
-import { optionsObject } from '../arguments/option-keys.js';
-import type { CallControl } from '../calls/call-guard.js';
+import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { allReadRequest, streamReadRequest } from '../wire/read-request.js';
@@ -55,23 +52,8 @@ export interface ReadAllEventsOptions extends CallControl {
   readonly limit?: number | bigint | undefined;
 }
 
-const STREAM_KEYS = ['streamName', 'position', 'backwards', 'limit', 'timeout', 'signal'];
-const ALL_KEYS = [
-  'commitPosition',
-  'backwards',
-  'filterExclude',
-  'filterInclude',
-  'limit',
-  'timeout',
-  'signal',
-];
-
-function controlOf(given: CallControl, where: string): CallControl {
-  return {
-    timeout: checkTimeout(given.timeout, `${where}: timeout`),
-    signal: checkSignal(given.signal, `${where}: signal`),
-  };
-}
+const STREAM_KEYS = ['streamName', 'position', 'backwards', 'limit'];
+const ALL_KEYS = ['commitPosition', 'backwards', 'filterExclude', 'filterInclude', 'limit'];
 
 /** "No limit": PY's `sys.maxsize`, a count every server accepts (§5). */
 const NO_LIMIT = INT64_MAX;
@@ -79,7 +61,7 @@ const NO_LIMIT = INT64_MAX;
 /** Checks the options of a stream read and prepares it; nothing is sent until the result is iterated. */
 export function readStreamEvents(context: ClientContext, options: ReadStreamEventsOptions): ReadEventsResult {
   const where = 'readStreamEvents';
-  const given = optionsObject(options, STREAM_KEYS, where, true);
+  const { given, control } = methodOptions(options, STREAM_KEYS, where, true);
   const streamName = checkStreamName(given.streamName, `${where}: streamName`);
   const request = streamReadRequest({
     streamName,
@@ -87,7 +69,7 @@ export function readStreamEvents(context: ClientContext, options: ReadStreamEven
     backwards: checkBoolean(given.backwards, `${where}: backwards`) ?? false,
     limit: given.limit === undefined ? NO_LIMIT : checkLimit(given.limit, `${where}: limit`),
   });
-  return new ReadEventsResult(context, request, controlOf(given, where), streamName);
+  return new ReadEventsResult(context, request, control, streamName);
 }
 
 /** Checks the options of a `$all` read and prepares it; nothing is sent until the result is iterated. */
@@ -96,7 +78,7 @@ export function readAllEvents(
   options: ReadAllEventsOptions | undefined,
 ): ReadEventsResult {
   const where = 'readAllEvents';
-  const given = optionsObject(options, ALL_KEYS, where, false);
+  const { given, control } = methodOptions(options, ALL_KEYS, where, false);
   const request = allReadRequest({
     commitPosition:
       given.commitPosition === undefined
@@ -109,5 +91,5 @@ export function readAllEvents(
       checkRegexList(given.filterExclude, `${where}: filterExclude`),
     ),
   });
-  return new ReadEventsResult(context, request, controlOf(given, where), undefined);
+  return new ReadEventsResult(context, request, control, undefined);
 }

@@ -3,17 +3,10 @@
  * `PersistentSubscriptions.Create` (protocol facts §3.14), with the seed client's settings. The seed's groups
  * receive the events of all streams, so the group's event source is `$all` (a 21.6+ server feature, §3.16).
  */
-import {
-  checkBoolean,
-  checkGroupName,
-  checkPosition,
-  checkRegexList,
-  checkSignal,
-  checkTimeout,
-} from '../arguments/checks.js';
-import { optionsObject } from '../arguments/option-keys.js';
-import type { CallControl } from '../calls/call-guard.js';
-import { type ClientContext, guardCall, withFailover } from '../calls/client-context.js';
+import { checkBoolean, checkGroupName, checkPosition, checkRegexList } from '../arguments/checks.js';
+import { type CallControl, methodOptions } from '../calls/call-control.js';
+import type { ClientContext } from '../calls/client-context.js';
+import { withFailover } from '../calls/failover.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { type AllSubscriptionStart, createAllSubscriptionRequest } from '../wire/persistent-requests.js';
 
@@ -42,15 +35,7 @@ export interface CreateSubscriptionOptions extends CallControl {
   readonly filterInclude?: readonly string[] | undefined;
 }
 
-const KEYS = [
-  'groupName',
-  'fromEnd',
-  'commitPosition',
-  'filterExclude',
-  'filterInclude',
-  'timeout',
-  'signal',
-];
+const KEYS = ['groupName', 'fromEnd', 'commitPosition', 'filterExclude', 'filterInclude'];
 
 /**
  * Creates the group. Settings are PY's defaults (§3.14 table): message timeout 30 s, up to 10 retries before
@@ -62,7 +47,7 @@ export async function createSubscription(
   options: CreateSubscriptionOptions,
 ): Promise<void> {
   const where = 'createSubscription';
-  const given = optionsObject(options, KEYS, where, true);
+  const { given, control } = methodOptions(options, KEYS, where, true);
   const groupName = checkGroupName(given.groupName, `${where}: groupName`);
   const fromEnd = checkBoolean(given.fromEnd, `${where}: fromEnd`) ?? false;
   const start: AllSubscriptionStart =
@@ -79,21 +64,8 @@ export async function createSubscription(
       checkRegexList(given.filterExclude, `${where}: filterExclude`),
     ),
   });
-  const control = {
-    timeout: checkTimeout(given.timeout, `${where}: timeout`),
-    signal: checkSignal(given.signal, `${where}: signal`),
-  };
   // Persistent subscriptions live on the leader: a follower answers not-leader with its address (§3.1.1),
   // which the client follows once. After UNAVAILABLE the group may exist already; the repeated create then
   // fails with SubscriptionExistsError, which says so.
-  await withFailover(context, async (node) => {
-    const guard = guardCall(context, control, false);
-    try {
-      await node.persistent.create(request, guard.callOptions);
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      guard.dispose();
-    }
-  });
+  await withFailover(context, (node) => node.persistent.create(request, control));
 }

@@ -3,15 +3,8 @@
  * the seed's pair of a "read request" (acknowledgements going to the server) and a "read response" (events
  * coming from it).
  */
-import {
-  checkDuration,
-  checkGroupName,
-  checkPositiveInt32,
-  checkSignal,
-  checkTimeout,
-} from '../arguments/checks.js';
-import { optionsObject } from '../arguments/option-keys.js';
-import type { CallControl } from '../calls/call-guard.js';
+import { checkDuration, checkGroupName, checkPositiveInt32 } from '../arguments/checks.js';
+import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { PersistentRecordedEvent } from '../events/persistent-recorded-event.js';
 import { RecordedEvent } from '../events/recorded-event.js';
@@ -46,15 +39,7 @@ const DEFAULT_MAX_ACK_BATCH_SIZE = 100;
 const DEFAULT_MAX_ACK_DELAY_MS = 50;
 const DEFAULT_STOPPING_GRACE_MS = 200;
 
-const KEYS = [
-  'groupName',
-  'bufferSize',
-  'maxAckBatchSize',
-  'maxAckDelay',
-  'stoppingGrace',
-  'timeout',
-  'signal',
-];
+const KEYS = ['groupName', 'bufferSize', 'maxAckBatchSize', 'maxAckDelay', 'stoppingGrace'];
 
 /** The id an acknowledgement names: an event's, or the given UUID text (lower-cased, as the server writes). */
 function eventIdOf(event: unknown, where: string): string {
@@ -155,7 +140,7 @@ export function readSubscription(
   options: ReadSubscriptionOptions,
 ): [SubscriptionReadRequest, SubscriptionReadResponse] {
   const where = 'readSubscription';
-  const given = optionsObject(options, KEYS, where, true);
+  const { given, control } = methodOptions(options, KEYS, where, true);
   const reader = new SubscriptionReader(context, {
     groupName: checkGroupName(given.groupName, `${where}: groupName`),
     bufferSize:
@@ -174,10 +159,7 @@ export function readSubscription(
       given.stoppingGrace === undefined
         ? DEFAULT_STOPPING_GRACE_MS
         : checkDuration(given.stoppingGrace, `${where}: stoppingGrace`),
-    control: {
-      timeout: checkTimeout(given.timeout, `${where}: timeout`),
-      signal: checkSignal(given.signal, `${where}: signal`),
-    },
+    control,
   });
   return [new SubscriptionReadRequest(reader), new SubscriptionReadResponse(reader)];
 }

@@ -3,11 +3,10 @@
  * `subscription` count option (protocol facts §3.8): the recorded events after a commit position, then the
  * events recorded later, as they are committed, filtered by event type on the server (§3.9).
  */
-import { checkPosition, checkRegexList, checkSignal, checkTimeout } from '../arguments/checks.js';
-import { optionsObject } from '../arguments/option-keys.js';
-import type { CallControl } from '../calls/call-guard.js';
+import { checkPosition, checkRegexList } from '../arguments/checks.js';
+import { type CallControl, methodOptions } from '../calls/call-control.js';
 import { CallStopper } from '../calls/call-stopper.js';
-import { type ClientContext, guardCall, streamsCallMetadata } from '../calls/client-context.js';
+import type { ClientContext } from '../calls/client-context.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { allSubscriptionRequest } from '../wire/read-request.js';
@@ -31,7 +30,7 @@ export interface SubscribeAllEventsOptions extends CallControl {
   readonly filterInclude?: readonly string[] | undefined;
 }
 
-const KEYS = ['commitPosition', 'filterExclude', 'filterInclude', 'timeout', 'signal'];
+const KEYS = ['commitPosition', 'filterExclude', 'filterInclude'];
 
 /**
  * A catch-up subscription: an async iterable of the recorded events, old and new, that never ends by itself.
@@ -85,21 +84,19 @@ export class CatchUpSubscription implements AsyncIterable<RecordedEvent> {
   }
 
   async *#run(): AsyncGenerator<RecordedEvent, void, undefined> {
-    const guard = guardCall(this.#context, { ...this.#control, signal: this.#stopper.signal }, true);
     try {
       // Not retried on another node: losing the node ends the subscription with the call's error
       // (ServiceUnavailableError), promptly; the next call of the client finds another node.
       const node = await this.#context.connection.ready();
-      const options = { ...guard.callOptions, metadata: streamsCallMetadata(this.#context, false) };
+      const options = { timeout: this.#control.timeout, signal: this.#stopper.signal };
       for await (const message of node.reads.read(this.#request, options)) {
         if (message instanceof RecordedEvent) yield message;
       }
     } catch (error) {
       // Stopped by close(): the loops just end.
       if (this.#closed) return;
-      throw guard.translate(error);
+      throw error;
     } finally {
-      guard.dispose();
       this.#stopper.dispose();
       if (!this.#closed) this.#context.subscriptions.delete(this);
     }
@@ -112,7 +109,7 @@ export function subscribeAllEvents(
   options: SubscribeAllEventsOptions | undefined,
 ): CatchUpSubscription {
   const where = 'subscribeAllEvents';
-  const given = optionsObject(options, KEYS, where, false);
+  const { given, control } = methodOptions(options, KEYS, where, false);
   const request = allSubscriptionRequest({
     commitPosition:
       given.commitPosition === undefined
@@ -123,9 +120,5 @@ export function subscribeAllEvents(
       checkRegexList(given.filterExclude, `${where}: filterExclude`),
     ),
   });
-  const control = {
-    timeout: checkTimeout(given.timeout, `${where}: timeout`),
-    signal: checkSignal(given.signal, `${where}: signal`),
-  };
   return new CatchUpSubscription(context, request, control);
 }

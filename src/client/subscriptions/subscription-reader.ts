@@ -5,9 +5,9 @@
  * leaves the server a grace period to read what was sent, then cancels the call.
  */
 import type { ReadReq } from '../../generated/persistent.js';
-import type { CallControl } from '../calls/call-guard.js';
+import type { CallControl } from '../calls/call-control.js';
 import { CallStopper } from '../calls/call-stopper.js';
-import { type ClientContext, type Closable, guardCall } from '../calls/client-context.js';
+import type { ClientContext, Closable } from '../calls/client-context.js';
 import { RequestQueue } from '../calls/request-queue.js';
 import { PersistentRecordedEvent } from '../events/persistent-recorded-event.js';
 import {
@@ -115,11 +115,11 @@ export class SubscriptionReader implements Closable {
   };
 
   async *#run(): AsyncGenerator<PersistentRecordedEvent, void, undefined> {
-    const guard = guardCall(this.#context, { ...this.#settings.control, signal: this.#stopper.signal }, true);
     try {
       // Not retried on another node: losing the node ends the reader with the call's error, promptly.
       const node = await this.#context.connection.ready();
-      for await (const message of node.persistentReads.read(this.#requests, guard.callOptions)) {
+      const options = { timeout: this.#settings.control.timeout, signal: this.#stopper.signal };
+      for await (const message of node.persistentReads.read(this.#requests, options)) {
         if (message instanceof PersistentRecordedEvent) {
           if (message.ackId !== message.id) this.#linkIds.set(message.id, message.ackId);
           yield message;
@@ -130,13 +130,12 @@ export class SubscriptionReader implements Closable {
     } catch (error) {
       // Stopped by close(): the loops just end.
       if (this.#closed) return;
-      throw guard.translate(error);
+      throw error;
     } finally {
       this.#callEnded = true;
       this.#batcher.discard();
       // nice-grpc may still be waiting for the next request message: let it finish.
       this.#requests.end();
-      guard.dispose();
       this.#stopper.dispose();
       if (!this.#closed) this.#context.subscriptions.delete(this);
     }

@@ -12,7 +12,8 @@ async function withStreams<T>(
   use: (streams: ReturnType<typeof createClient<typeof StreamsDefinition>>, metadata: Metadata) => Promise<T>,
 ): Promise<T> {
   const options = target.hostOptions;
-  const tls = options.tls !== false;
+  // The seed's rule: TLS with a server certificate (or when asked for).
+  const tls = options.tls ?? options.serverCert !== undefined;
   const channel = createChannel(
     `${options.host}:${options.port ?? 2113}`,
     tls

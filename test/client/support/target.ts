@@ -37,13 +37,18 @@ export interface ClientTarget {
   client(options?: { readonly viaUri?: boolean }): EsdbClient;
 }
 
-/** Host options equivalent to a connection string: host, port, TLS, the CA as serverCert, credentials. */
+/**
+ * The seed's host options equivalent to a connection string: host, port, the CA as serverCert, credentials.
+ * `tls` is left to its default (TLS when a serverCert is given), except for a TLS server whose certificate the
+ * system trusts (no tlsCAFile).
+ */
 function hostOptionsOf(uri: string): EsdbClientHostOptions {
   const parsed = parseConnectionString(uri);
+  const tls = parsed.tls ?? true;
   return {
     host: parsed.host,
     port: parsed.port,
-    tls: parsed.tls ?? true,
+    tls: tls && parsed.tlsCAFile === undefined ? true : undefined,
     serverCert: parsed.tlsCAFile === undefined ? undefined : readFileSync(parsed.tlsCAFile, 'utf8'),
     username: parsed.credentials?.username,
     password: parsed.credentials?.password,

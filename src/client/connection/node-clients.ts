@@ -1,0 +1,47 @@
+/**
+ * The gRPC clients of one node, all made through the call pipeline, so that every call they make has the
+ * client's headers, deadlines, cancellation and typed errors.
+ */
+import { type Channel, type Client, createClientFactory } from 'nice-grpc';
+import { GossipDefinition } from '../../generated/gossip.js';
+import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
+import { StreamsDefinition } from '../../generated/streams.js';
+import { callPipeline, type CallPipelineSettings, type PipelineCallOptions } from '../calls/call-pipeline.js';
+import type { Endpoint } from '../discovery/discovery-settings.js';
+import { PersistentReadDefinition } from '../wire/persistent-read-definition.js';
+import { StreamsReadDefinition } from '../wire/read-definition.js';
+
+/** The gRPC clients of the node a call runs on. */
+export interface NodeClients {
+  /** The node's address. */
+  readonly endpoint: Endpoint;
+  readonly channel: Channel;
+  /** Streams service with the generated codecs (Append, Delete, ...). */
+  readonly streams: Client<typeof StreamsDefinition, PipelineCallOptions>;
+  /** Streams.Read with the client's own response decoder. */
+  readonly reads: Client<StreamsReadDefinition, PipelineCallOptions>;
+  /** PersistentSubscriptions service with the generated codecs (Create, ...). */
+  readonly persistent: Client<typeof PersistentSubscriptionsDefinition, PipelineCallOptions>;
+  /** PersistentSubscriptions.Read with the client's own response decoder. */
+  readonly persistentReads: Client<PersistentReadDefinition, PipelineCallOptions>;
+  /** Gossip service. */
+  readonly gossip: Client<typeof GossipDefinition, PipelineCallOptions>;
+}
+
+/** The clients of the node at `endpoint`, on `channel`, with the pipeline `settings` describe. */
+export function nodeClientsOn(
+  endpoint: Endpoint,
+  channel: Channel,
+  settings: CallPipelineSettings,
+): NodeClients {
+  const factory = createClientFactory().use(callPipeline(settings));
+  return {
+    endpoint: { host: endpoint.host, port: endpoint.port },
+    channel,
+    streams: factory.create(StreamsDefinition, channel),
+    reads: factory.create(StreamsReadDefinition, channel),
+    persistent: factory.create(PersistentSubscriptionsDefinition, channel),
+    persistentReads: factory.create(PersistentReadDefinition, channel),
+    gossip: factory.create(GossipDefinition, channel),
+  };
+}
