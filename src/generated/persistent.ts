@@ -15,7 +15,8 @@ export const protobufFileName = "persistent.proto";
 
 /**
  * Persistent (competing-consumer) subscriptions, client protocol v1.
- * Written from the field tables in protocol-facts.md (section 2.5); only the
+ * Wire-compatible with the server's definitions (kurrent-io/KurrentDB v24.10.0,
+ * src/Protos/Grpc/persistent.proto; see docs/protocol.md section 2.5); only the
  * numbers and types matter on the wire, but names are kept identical so the
  * generated code and JSON names match the official clients.
  */
