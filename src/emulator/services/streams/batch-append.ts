@@ -12,7 +12,7 @@ import type { EmulatorNode } from '../../node.js';
 import { DotnetException, dotnetExceptions, dotnetMessageOf } from '../../server/dotnet-exception.js';
 import type { EmulatorCallContext } from '../../server/call-context.js';
 import { RpcError } from '../../server/rpc-error.js';
-import type { WriteOutcome } from '../../store/event-store.js';
+import type { WriteOutcome } from '../../store/write-plan.js';
 import { guidFromDto } from '../../wire/dotnet-guid.js';
 import { batchAppendStatuses } from '../../wire/rpc-status.js';
 import { streamNameOf } from '../../wire/stream-name.js';
