@@ -225,9 +225,20 @@ function makeEvent(
 export function startupRecords(options: StartupOptions): StartupRecord[] {
   const newline = options.newline ?? '\n';
   const newId = options.newId ?? randomUUID;
-  const salt = options.salt ?? ((): Uint8Array => new Uint8Array(randomBytes(PASSWORD_SALT_BYTES)));
-  const ticks = options.subMillisecondTicks ?? randomSubMillisecondTicks();
+  const records = epochZeroRecords(options, newline, newId);
+  if (!options.secure) {
+    return records;
+  }
+  return [...records, ...internalUserRecords(options, newline, newId)];
+}
 
+/** Epoch 0: the system record, then the same JSON as a `$epoch-information` event (items 1 and 2 above). */
+function epochZeroRecords(
+  options: StartupOptions,
+  newline: '\n' | '\r\n',
+  newId: () => string,
+): StartupRecord[] {
+  const ticks = options.subMillisecondTicks ?? randomSubMillisecondTicks();
   const epochJson = epochRecordJson(
     {
       epochPosition: 0,
@@ -239,8 +250,7 @@ export function startupRecords(options: StartupOptions): StartupRecord[] {
     },
     newline,
   );
-
-  const records: StartupRecord[] = [
+  return [
     {
       kind: 'system',
       description: 'epoch 0 (system record, JSON payload)',
@@ -248,11 +258,15 @@ export function startupRecords(options: StartupOptions): StartupRecord[] {
     },
     makeEvent(EPOCH_INFORMATION_STREAM, EPOCH_INFORMATION_EVENT_TYPE, true, epochJson, newId()),
   ];
+}
 
-  if (!options.secure) {
-    return records;
-  }
-
+/** The internal users a secure node creates (item 3 above): each step for admin, then for ops. */
+function internalUserRecords(
+  options: StartupOptions,
+  newline: '\n' | '\r\n',
+  newId: () => string,
+): StartupEventRecord[] {
+  const salt = options.salt ?? ((): Uint8Array => new Uint8Array(randomBytes(PASSWORD_SALT_BYTES)));
   const users = [
     {
       loginName: 'admin',
@@ -267,7 +281,7 @@ export function startupRecords(options: StartupOptions): StartupRecord[] {
       password: options.opsPassword ?? DEFAULT_PASSWORD,
     },
   ];
-
+  const records: StartupEventRecord[] = [];
   for (const user of users) {
     records.push(makeEvent(`$$$user-${user.loginName}`, '$metadata', true, USER_STREAM_ACL_JSON, newId()));
   }
