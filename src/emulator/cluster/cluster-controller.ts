@@ -2,7 +2,7 @@ import { type MemberInfo, MemberInfo_VNodeState as VNodeState } from '../../gene
 import { persistentSubscriptionsOf } from '../persistent/registry-of-node.js';
 import type { EventStore } from '../store/event-store.js';
 import { type ClusterMember, type Membership, nowTicks } from './cluster-member.js';
-import { aliveLeaderOf, aliveVotersOf, Elections } from './election.js';
+import { aliveLeaderOf, aliveVotersOf, Elections } from './elections.js';
 import { gossipMembers, startGossipRounds } from './gossip-view.js';
 import { MemberTransitions } from './member-transitions.js';
 
@@ -33,7 +33,7 @@ const LEADING_STATES: ReadonlySet<VNodeState> = new Set([
  * The cluster's node controllers and gossip, modelled in one place over one shared log. Members move through
  * the states the server's node controller moves them through (ClusterVNodeController.cs):
  * - a leader that resigns goes ResigningLeader, then Unknown once its queue drained;
- * - when an election ends, the new leader leads and the other voters follow it (election.ts);
+ * - when an election ends, the new leader leads and the other voters follow it (elections.ts);
  * - a replica that loses its leader's connection goes back to PreReplica after 500 ms while the election runs;
  * - a read-only replica whose leader stops being an alive leader goes ReadOnlyLeaderless, and PreReadOnlyReplica
  *   then ReadOnlyReplica once there is one;

@@ -61,6 +61,7 @@ export class MemberTransitions {
     return timer;
   }
 
+  /** Stops a timer {@link after} started. */
   cancel(timer: NodeJS.Timeout): void {
     clearTimeout(timer);
     this.timers.delete(timer);

@@ -12,6 +12,7 @@ import type { PendingRecord, WriteOutcome, WritePlan } from './write-plan.js';
 /** Gets told about every batch of records once it is in the log, in log order. */
 export type CommitListener = (records: readonly StoredEvent[]) => void;
 
+/** How the store sizes its records, where its log starts, its clock, and whether it is durable. */
 export interface EventStoreOptions {
   readonly recordSize: RecordSizer;
   /** Where the first record goes: a real log starts with records that are not events (§3.12). */
@@ -74,6 +75,7 @@ export class EventStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** The stream's last event number; -1 when it has none. */
   lastEventNumberOf(streamName: string): number {
     return this.index.lastEventNumberOf(streamName);
   }
@@ -83,6 +85,7 @@ export class EventStore {
     return this.index.metadataOf(streamName);
   }
 
+  /** Whether the stream (or, for a metastream, its stream) was hard-deleted. */
   isTombstoned(streamName: string): boolean {
     return this.index.isTombstoned(streamName);
   }

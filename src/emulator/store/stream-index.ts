@@ -66,6 +66,7 @@ export class StreamIndex {
     return stream;
   }
 
+  /** The stream's last event number; -1 when it has none. */
   lastEventNumberOf(streamName: string): number {
     return this.streams.get(streamName)?.lastEventNumber ?? -1;
   }

@@ -17,6 +17,7 @@ export function aliveLeaderOf(members: readonly ClusterMember[]): ClusterMember 
   return members.find((member) => member.alive && member.state === VNodeState.Leader);
 }
 
+/** The alive members that may vote and lead: every one but a read-only replica. */
 export function aliveVotersOf(members: readonly ClusterMember[]): ClusterMember[] {
   return members.filter((member) => member.alive && !member.readOnlyReplica);
 }
