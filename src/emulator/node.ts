@@ -1,4 +1,5 @@
 import { type NodeRole, standaloneRole } from './cluster/node-role.js';
+import type { Endpoint } from './endpoint.js';
 import type { EventStore } from './store/event-store.js';
 
 /**
@@ -9,12 +10,6 @@ export const EMULATED_SERVER_VERSION = '24.10.0';
 
 /** `MaxAppendSize` of servers up to 25.0: 1 MiB for the total of one append (§3.18). */
 export const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
-
-/** The address clients are told to dial (gossip `http_end_point`, §3.15). */
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-}
 
 /** Everything the service handlers of one emulated node share. */
 export class EmulatorNode {

@@ -13,10 +13,9 @@ import {
   systemRecordSize,
   tombstoneRecordSize,
 } from '../../src/emulator/log/record-size.js';
+import { epochRecordJson, formatNewtonsoftUtc } from '../../src/emulator/log/newtonsoft-json.js';
 import {
-  epochRecordJson,
   firstUserEventPosition,
-  formatNewtonsoftUtc,
   hashPassword,
   startupRecords,
   type StartupEventRecord,

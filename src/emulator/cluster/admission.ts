@@ -1,5 +1,5 @@
 import { MemberInfo_VNodeState as VNodeState } from '../../generated/gossip.js';
-import type { Endpoint } from '../node.js';
+import type { Endpoint } from '../endpoint.js';
 
 /**
  * What a node does with a client request in its current state, as the server's node controller decides it

@@ -1,5 +1,5 @@
 import { Status } from 'nice-grpc';
-import type { Endpoint } from '../node.js';
+import type { Endpoint } from '../endpoint.js';
 import { RpcError } from '../server/rpc-error.js';
 
 /** The errors of a node that cannot take a request in its current state (RpcExceptions.cs). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type MemberInfo, MemberInfo_VNodeState as VNodeState } from '../../generated/gossip.js';
-import type { EmulatorNode, Endpoint } from '../node.js';
+import type { Endpoint } from '../endpoint.js';
+import type { EmulatorNode } from '../node.js';
 import type { NodeServer } from '../server/node-server.js';
 import { admitStreamWrite } from './admission.js';
 import type { ForwardedWrite, NodeRole } from './node-role.js';

@@ -1,11 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { systemRecordSize } from '../log/record-size.js';
-import {
-  EPOCH_INFORMATION_EVENT_TYPE,
-  EPOCH_INFORMATION_STREAM,
-  epochRecordJson,
-  formatNewtonsoftUtc,
-} from '../log/startup-records.js';
+import { epochRecordJson, formatNewtonsoftUtc } from '../log/newtonsoft-json.js';
+import { EPOCH_INFORMATION_EVENT_TYPE, EPOCH_INFORMATION_STREAM } from '../log/startup-records.js';
 import type { EventStore } from '../store/event-store.js';
 
 /** The latest epoch in the log: its number and the position of its record. */

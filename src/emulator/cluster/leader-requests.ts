@@ -1,6 +1,7 @@
 import { delay } from 'abort-controller-x';
 import type { CallContext } from 'nice-grpc';
-import type { EmulatorNode, Endpoint } from '../node.js';
+import type { Endpoint } from '../endpoint.js';
+import type { EmulatorNode } from '../node.js';
 import type { RpcError } from '../server/rpc-error.js';
 import { admitStreamRead, admitStreamWrite, type AdmissionFacts } from './admission.js';
 import { clusterErrors } from './cluster-errors.js';

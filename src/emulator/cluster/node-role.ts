@@ -1,5 +1,5 @@
 import { type MemberInfo, MemberInfo_VNodeState } from '../../generated/gossip.js';
-import type { EmulatorNode, Endpoint } from '../node.js';
+import type { Endpoint } from '../endpoint.js';
 import { textToStructuredUuid } from '../wire/uuid.js';
 
 /**
@@ -32,11 +32,18 @@ export interface NodeRole {
   gossip(): MemberInfo[];
 }
 
+/** What a node started on its own shows of itself in gossip. */
+export interface StandaloneNode {
+  /** Read at call time: it is known once the node listens. */
+  readonly endpoint: Endpoint;
+  readonly instanceId: string;
+}
+
 /**
  * A single node: the leader of a cluster of one, whose gossip lists just itself, alive, with the address clients
  * dial and its time stamp in 100-ns ticks since the Unix epoch (§3.15; Gossip.Read.cs).
  */
-export function standaloneRole(node: EmulatorNode): NodeRole {
+export function standaloneRole(node: StandaloneNode): NodeRole {
   return {
     state: MemberInfo_VNodeState.Leader,
     get leader(): Endpoint {

@@ -8,26 +8,21 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { isAbortError } from 'abort-controller-x';
 import {
   type CallContext,
-  Metadata,
-  ServerError,
+  type Metadata,
   type ServiceImplementation,
   Status,
   type TsProtoServiceDefinition,
 } from 'nice-grpc';
-import { RpcError, rpcErrors } from '../server/rpc-error.js';
-import { encodeGrpcMessage, headersFromMetadata, metadataFromHeaders, timeoutOf } from './grpc-metadata.js';
-import { frameMessage, MessageReader } from './message-framing.js';
-import { RequestQueue } from './request-queue.js';
+import { metadataFromHeaders, timeoutOf } from './grpc-metadata.js';
+import { type RequestFormat, requestStream, singleRequest } from './request-reading.js';
+import { ServerCall } from './server-call.js';
 
 /** One method as the server dispatches it. */
-interface RegisteredMethod {
-  readonly maxReceiveMessageSize: number;
+interface RegisteredMethod extends RequestFormat {
   readonly requestStream: boolean;
   readonly responseStream: boolean;
-  decode(bytes: Uint8Array): unknown;
   encode(message: unknown): Uint8Array;
   readonly handler: (request: unknown, context: CallContext) => unknown;
 }
@@ -38,7 +33,7 @@ export interface GrpcServerOptions<Ext> {
   readonly maxReceiveMessageSize: number;
   /** Interval and timeout of the keepalive pings sent on every connection. */
   readonly keepaliveMs: number;
-  /** Runs before every handler: the context extension it returns, or a thrown {@link RpcError}. */
+  /** Runs before every handler: the context extension it returns, or a thrown `RpcError`. */
   readonly authenticate: (metadata: Metadata) => Ext;
 }
 
@@ -53,7 +48,7 @@ export interface TlsIdentity {
  * made the emulator the bottleneck of every read benchmark, and keeps the service implementations of nice-grpc
  * unchanged. It speaks gRPC over HTTP/2 as the real server does (§4): h2c or TLS with ALPN `h2`, statuses in
  * trailers (trailers-only when nothing was sent), `grpc-timeout` deadlines, cancellation by RST_STREAM.
- * Handler failures become statuses as the server's do (§3.1): {@link RpcError}s with their keys, anything else
+ * Handler failures become statuses as the server's do (§3.1): `RpcError`s with their keys, anything else
  * UNKNOWN `Exception was thrown by handler.`
  */
 export class GrpcServer<Ext> {
@@ -147,7 +142,7 @@ export class GrpcServer<Ext> {
   }
 
   private async serve(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Promise<void> {
-    const call = new Call(stream);
+    const call = new ServerCall(stream);
     const path = headers[':path'] ?? '';
     const method = this.methods.get(path);
     if (method === undefined) {
@@ -179,8 +174,8 @@ export class GrpcServer<Ext> {
     try {
       const extension = this.options.authenticate(metadata);
       const request = method.requestStream
-        ? this.requestStream(stream, method)
-        : await this.singleRequest(stream, method);
+        ? requestStream(stream, method)
+        : await singleRequest(stream, method);
       const result = method.handler(request, { ...context, ...extension });
       if (method.responseStream) {
         for await (const response of result as AsyncIterable<unknown>)
@@ -194,141 +189,5 @@ export class GrpcServer<Ext> {
     } finally {
       clearTimeout(deadline);
     }
-  }
-
-  private requestStream(stream: ServerHttp2Stream, method: RegisteredMethod): AsyncIterable<unknown> {
-    const reader = new MessageReader(method.maxReceiveMessageSize);
-    const queue = new RequestQueue<unknown>(
-      () => stream.pause(),
-      () => stream.resume(),
-    );
-    stream.on('data', (chunk: Buffer) => {
-      try {
-        for (const message of reader.push(chunk)) queue.push(method.decode(message));
-      } catch (error: unknown) {
-        queue.fail(error);
-        stream.pause();
-      }
-    });
-    stream.once('end', () => {
-      queue.end();
-    });
-    return queue;
-  }
-
-  private singleRequest(stream: ServerHttp2Stream, method: RegisteredMethod): Promise<unknown> {
-    const reader = new MessageReader(method.maxReceiveMessageSize);
-    const messages: Buffer[] = [];
-    return new Promise((resolve, reject) => {
-      stream.on('data', (chunk: Buffer) => {
-        try {
-          messages.push(...reader.push(chunk));
-        } catch (error: unknown) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-      stream.once('end', () => {
-        const [message] = messages;
-        if (message === undefined || messages.length > 1 || reader.incomplete) {
-          reject(new ServerError(Status.INTERNAL, 'Expected exactly one request message'));
-        } else {
-          try {
-            resolve(method.decode(message));
-          } catch (error: unknown) {
-            reject(new ServerError(Status.INTERNAL, `Error deserializing request: ${String(error)}`));
-          }
-        }
-      });
-    });
-  }
-}
-
-/** One call's response side: headers once, framed messages with flow control, then the status. */
-class Call {
-  readonly header = Metadata();
-  readonly trailer = Metadata();
-  private readonly aborter = new AbortController();
-  private headersSent = false;
-  private finished = false;
-
-  constructor(private readonly stream: ServerHttp2Stream) {
-    // A stream that closes before the status went out was cancelled by the client (RST_STREAM) or cut.
-    stream.once('close', () => {
-      this.finished = true;
-      this.aborter.abort();
-    });
-    stream.on('error', () => undefined);
-  }
-
-  get signal(): AbortSignal {
-    return this.aborter.signal;
-  }
-
-  sendHeader(): void {
-    if (this.headersSent || this.finished) return;
-    this.headersSent = true;
-    this.stream.respond(
-      { ':status': 200, 'content-type': 'application/grpc', ...headersFromMetadata(this.header) },
-      { waitForTrailers: true },
-    );
-  }
-
-  /** Writes one encoded message, waiting while the client is not reading. */
-  async send(message: Uint8Array): Promise<void> {
-    if (this.finished) throw new ServerError(Status.CANCELLED, 'The call was cancelled');
-    this.sendHeader();
-    if (this.stream.write(frameMessage(message))) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.stream.off('drain', done);
-        this.stream.off('close', done);
-        resolve();
-      };
-      this.stream.once('drain', done);
-      this.stream.once('close', done);
-    });
-  }
-
-  /** Ends the call with a handler's failure, as the server signals it (§3.1). */
-  fail(error: unknown): void {
-    if (error instanceof RpcError) {
-      error.applyTo(this.trailer);
-      this.finish(error.code, error.details);
-    } else if (error instanceof ServerError) {
-      this.finish(error.code, error.details);
-    } else if (isAbortError(error) || this.finished) {
-      this.finish(Status.CANCELLED, 'Cancelled');
-    } else {
-      const unknown = rpcErrors.exceptionThrownByHandler();
-      this.finish(unknown.code, unknown.details);
-    }
-  }
-
-  /**
-   * Sends the status: in trailers after a response, or as a trailers-only response when nothing was sent. What
-   * the client still sends after that is read and dropped, so it never stalls on flow control.
-   */
-  finish(code: Status, details: string): void {
-    if (this.finished) return;
-    this.finished = true;
-    const status = {
-      'grpc-status': String(code),
-      ...(details === '' ? {} : { 'grpc-message': encodeGrpcMessage(details) }),
-      ...headersFromMetadata(this.trailer),
-    };
-    if (this.headersSent) {
-      this.stream.once('wantTrailers', () => {
-        this.stream.sendTrailers(status);
-      });
-      this.stream.end();
-    } else if (!this.stream.destroyed) {
-      this.stream.respond(
-        { ':status': 200, 'content-type': 'application/grpc', ...status },
-        { endStream: true },
-      );
-    }
-    this.stream.removeAllListeners('data');
-    this.stream.on('data', () => undefined);
-    this.aborter.abort();
   }
 }

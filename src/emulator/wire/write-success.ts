@@ -1,4 +1,4 @@
-import type { WriteOutcome } from '../store/event-store.js';
+import type { WriteOutcome } from '../store/write-plan.js';
 
 /**
  * The `success` of an Append or BatchAppend response (§3.3 step 5, §3.5): the last event number, or `no_stream`

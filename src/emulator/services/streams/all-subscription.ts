@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ReadResponse } from './read-responses.js';
 import { isVisibleInAll } from '../../store/all-filter.js';
 import type { EventStore } from '../../store/event-store.js';
+import type { StoredEvent } from '../../store/stored-event.js';
 import { resolveRecord } from '../../store/link-resolution.js';
 import {
   BEFORE_START,
@@ -24,6 +25,7 @@ import {
 import { READ_BATCH_SIZE } from './stream-pages.js';
 
 type AllSubscriptionPlan = Extract<ReadPlan, { kind: 'subscribe-all' }>;
+type AllSubscriptionFilter = NonNullable<AllSubscriptionPlan['filter']>;
 
 /** `SubscriptionsService.DontReportCheckpointReached`: a live checkpoint interval of -1 reports none. */
 const NO_LIVE_CHECKPOINTS = -1;
@@ -86,12 +88,7 @@ function checkpointMessage(state: SubscriptionState, position: LogPosition): Rea
   return checkpointResponse(position);
 }
 
-/**
- * Catching up from storage. Reads start at the checkpoint (at 0 for `start`) and skip what is not after it. A
- * filtered subscription reads in pages of at most 32 matches or `window` records considered, the way the server
- * does, because its checkpoints depend on them: when the records considered reach the interval, it sends the
- * later of the last event sent and the page's start.
- */
+/** Catching up from storage. Reads start at the checkpoint (at 0 for `start`) and skip what is not after it. */
 function* catchUp(
   store: EventStore,
   plan: AllSubscriptionPlan,
@@ -103,23 +100,34 @@ function* catchUp(
       : state.checkpoint;
   const startIndex = readFrom.commit < 0n ? undefined : forwardsStartIndex(store, readFrom.commit);
   if (startIndex === undefined) throw invalidPosition();
-  let index = startIndex;
-  const filter = plan.filter;
-  const accepts = filter?.matches ?? isVisibleInAll;
-  if (filter === undefined) {
+  if (plan.filter === undefined) {
+    let index = startIndex;
     for (let record = store.log[index]; record !== undefined; record = store.log[index]) {
       index += 1;
-      if (!accepts(record)) continue;
-      const position = positionOf(record);
-      if (comparePositions(position, state.checkpoint) <= 0) continue;
-      state.checkpoint = position;
-      yield eventResponse(resolveRecord(store, record, plan.resolveLinks, 'read'), plan.uuidForm);
+      if (!isVisibleInAll(record)) continue;
+      const message = eventIfNew(store, plan, state, record);
+      if (message !== undefined) yield message;
     }
     return;
   }
+  yield* catchUpFiltered(store, plan, plan.filter, state, { index: startIndex, position: readFrom });
+}
 
-  let pageStart: LogPosition = readFrom;
-  let nextPage: LogPosition = readFrom;
+/**
+ * A filtered subscription reads in pages of at most 32 matches or `window` records considered, the way the
+ * server does, because its checkpoints depend on them: when the records considered reach the interval, it sends
+ * the later of the last event sent and the page's start.
+ */
+function* catchUpFiltered(
+  store: EventStore,
+  plan: AllSubscriptionPlan,
+  filter: AllSubscriptionFilter,
+  state: SubscriptionState,
+  from: { readonly index: number; readonly position: LogPosition },
+): Generator<ReadResponse, void, undefined> {
+  let index = from.index;
+  let pageStart: LogPosition = from.position;
+  let nextPage: LogPosition = from.position;
   let matched = 0n;
   let considered = 0;
   let counter = 0;
@@ -149,13 +157,24 @@ function* catchUp(
     index += 1;
     considered += 1;
     nextPage = { commit: record.endPosition, prepare: 0n };
-    if (!accepts(record)) continue;
+    if (!filter.matches(record)) continue;
     matched += 1n;
-    const position = positionOf(record);
-    if (comparePositions(position, state.checkpoint) <= 0) continue;
-    state.checkpoint = position;
-    yield eventResponse(resolveRecord(store, record, plan.resolveLinks, 'read'), plan.uuidForm);
+    const message = eventIfNew(store, plan, state, record);
+    if (message !== undefined) yield message;
   }
+}
+
+/** The event read from storage, unless it is not after the checkpoint; it then becomes the checkpoint. */
+function eventIfNew(
+  store: EventStore,
+  plan: AllSubscriptionPlan,
+  state: SubscriptionState,
+  record: StoredEvent,
+): ReadResponse | undefined {
+  const position = positionOf(record);
+  if (comparePositions(position, state.checkpoint) <= 0) return undefined;
+  state.checkpoint = position;
+  return eventResponse(resolveRecord(store, record, plan.resolveLinks, 'read'), plan.uuidForm);
 }
 
 /**

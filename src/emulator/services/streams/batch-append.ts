@@ -12,7 +12,7 @@ import type { EmulatorNode } from '../../node.js';
 import { DotnetException, dotnetExceptions, dotnetMessageOf } from '../../server/dotnet-exception.js';
 import type { EmulatorCallContext } from '../../server/call-context.js';
 import { RpcError } from '../../server/rpc-error.js';
-import type { WriteOutcome } from '../../store/event-store.js';
+import type { WriteOutcome } from '../../store/write-plan.js';
 import { guidFromDto } from '../../wire/dotnet-guid.js';
 import { batchAppendStatuses } from '../../wire/rpc-status.js';
 import { streamNameOf } from '../../wire/stream-name.js';
@@ -105,27 +105,7 @@ class BatchAppendReceiver {
   /** One request message, in the server's order of checks. Anything thrown becomes a `BadRequest`. */
   private handle(request: BatchAppendReq): void {
     const key = guidFromDto(request.correlationId);
-    const options = request.options;
-    if (options !== undefined) {
-      const timeout = batchTimeoutTicks(options);
-      // The access check converts the identifier to a name first, which throws when it is missing, so the
-      // server's own "Required field StreamIdentifier not set." answer is never reached.
-      if (options.streamIdentifier === undefined) throw dotnetExceptions.nullReference();
-      // Access is checked per batch, never for the whole call (§3.5).
-      if (!this.mayWrite(streamNameOf(options.streamIdentifier))) {
-        this.reply(request.correlationId, options.streamIdentifier, batchAppendStatuses.accessDenied());
-        return;
-      }
-      if (timeout <= 0n) {
-        this.reply(request.correlationId, options.streamIdentifier, batchAppendStatuses.timeout());
-        return;
-      }
-      // The first options for an id win; later ones are checked as above but otherwise ignored.
-      if (!this.pending.has(key)) {
-        this.pending.set(key, PendingBatch.fromOptions(options));
-        this.startTimer(key, timeoutMilliseconds(timeout));
-      }
-    }
+    if (request.options !== undefined && !this.open(request.correlationId, key, request.options)) return;
 
     // Chunks for an id with no batch waiting (unknown, or already answered) are dropped silently.
     const batch = this.pending.get(key);
@@ -140,7 +120,41 @@ class BatchAppendReceiver {
       );
     }
     if (!request.isFinal || !this.pending.delete(key)) return;
+    this.submit(request.correlationId, key, batch);
+  }
 
+  /**
+   * A chunk's options: checked, then they start a batch for `key` unless one waits already. False when the
+   * chunk was answered and goes no further.
+   */
+  private open(
+    correlationId: UUID | undefined,
+    key: string,
+    options: NonNullable<BatchAppendReq['options']>,
+  ): boolean {
+    const timeout = batchTimeoutTicks(options);
+    // The access check converts the identifier to a name first, which throws when it is missing, so the
+    // server's own "Required field StreamIdentifier not set." answer is never reached.
+    if (options.streamIdentifier === undefined) throw dotnetExceptions.nullReference();
+    // Access is checked per batch, never for the whole call (§3.5).
+    if (!this.mayWrite(streamNameOf(options.streamIdentifier))) {
+      this.reply(correlationId, options.streamIdentifier, batchAppendStatuses.accessDenied());
+      return false;
+    }
+    if (timeout <= 0n) {
+      this.reply(correlationId, options.streamIdentifier, batchAppendStatuses.timeout());
+      return false;
+    }
+    // The first options for an id win; later ones are checked as above but otherwise ignored.
+    if (!this.pending.has(key)) {
+      this.pending.set(key, PendingBatch.fromOptions(options));
+      this.startTimer(key, timeoutMilliseconds(timeout));
+    }
+    return true;
+  }
+
+  /** A batch whose last chunk arrived goes to the node as one write. */
+  private submit(correlationId: UUID | undefined, key: string, batch: PendingBatch): void {
     this.outbox.writeSubmitted();
     // The internal write message checks the client's correlation id, then the name, which arrives as null when
     // empty (24.10 ClientMessage.WriteEvents: Ensure.NotEmptyGuid, Ensure.NotNullOrEmpty). Ensure hands its
@@ -154,11 +168,11 @@ class BatchAppendReceiver {
     // The write message goes to the node controller, which serves, forwards or refuses it (§3.1.1, §4).
     const decision = decideStreamsWrite(this.node, this.leaderRequired);
     if (decision.kind !== 'write') {
-      this.refuse(request.correlationId, batch.streamName, decision);
+      this.refuse(correlationId, batch.streamName, decision);
       return;
     }
     const response = this.responseTo(
-      request.correlationId,
+      correlationId,
       batch,
       this.node.store.append(batch.streamName, batch.expected, batch.events),
     );

@@ -1,4 +1,4 @@
-import type { StreamReadView } from '../../store/event-store.js';
+import type { StreamReadView } from '../../store/stream-read-view.js';
 import { INT64_MAX } from '../../store/log-position.js';
 import type { StoredEvent } from '../../store/stored-event.js';
 
