@@ -2,7 +2,7 @@
  * The generated wire messages and nice-grpc service definitions of the EventStoreDB client protocol (v1),
  * for callers who need a message or a service the high-level client does not wrap.
  *
- * Every name here is generated from `proto/` by `buf generate`; see the README's contributor section.
+ * Every name here is generated from `proto/` by `buf generate`; see CONTRIBUTING.md, code generation.
  * @packageDocumentation
  */
 export * as shared from '../generated/shared.js';

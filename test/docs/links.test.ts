@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const DOCUMENTS = ['README.md', 'CONTRIBUTING.md', 'docs/emulator.md', 'bench/README.md'];
+const DOCUMENTS = ['README.md', 'CONTRIBUTING.md', 'docs/emulator.md', 'docs/protocol.md', 'bench/README.md'];
 const WITH_CONTENTS = ['README.md', 'CONTRIBUTING.md', 'docs/emulator.md'];
 
 /** A heading: its level (number of #) and text. */
