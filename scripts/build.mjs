@@ -1,7 +1,7 @@
 // Builds dist/: the same sources compiled twice, once as CommonJS and once as ES modules, each with its
 // declarations, so that package.json's "exports" map can serve `require` and `import` alike.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const tsc = join('node_modules', '.bin', 'tsc');
@@ -17,4 +17,12 @@ for (const { dir, type, args } of flavours) {
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ type })}\n`);
   execFileSync(tsc, ['-p', 'tsconfig.build.json', '--outDir', dir, ...args], { stdio: 'inherit' });
 }
+
+// package.json's "bin". npm sets the run bit when it installs the package, but `node_modules/.bin` links made
+// any other way (and anyone running dist straight from a checkout) need it in the file itself.
+const bin = join('dist', 'cjs', 'emulator', 'cli.js');
+if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
+  throw new Error(`${bin} must start with a "#!/usr/bin/env node" line`);
+}
+chmodSync(bin, 0o755);
 console.log('built dist/cjs and dist/esm');

@@ -14,7 +14,8 @@ const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] 
   --db DIR     keep the log in DIR: every acknowledged write survives a crash (default: in memory)
   --cluster-size N     N voting nodes sharing one in-memory log, on 127.0.0.1, 127.0.0.2, ... and one port
                        (on 127.0.0.1 with consecutive ports where other loopback addresses are unavailable)
-  --read-only-replica  one more node, a read-only replica (cluster mode only)`;
+  --read-only-replica  one more node, a read-only replica (cluster mode only)
+  --help       print this text and exit`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -1,14 +1,19 @@
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
-
-import forge from 'node-forge';
 
 import {
   generateCertificates,
   generateCertificatesAsync,
+  generateClusterCertificatesAsync,
   type EmulatorCertificates,
 } from '../../src/emulator/tls/certificates.js';
+import {
+  certificateExtensions,
+  setBits,
+  signatureAlgorithm,
+  type CertificateExtensionEntry,
+} from '../support/der-reader.js';
 
 // Generated once: RSA key generation costs a few hundred milliseconds and every test only reads it.
 const certs = generateCertificates({ hosts: ['127.0.0.2', 'Node1.Example', '[::1]'] });
@@ -20,19 +25,30 @@ function altNames(cert: X509Certificate): string[] {
   return (cert.subjectAltName ?? '').split(', ');
 }
 
+const OID = {
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyIdentifier: '2.5.29.35',
+  extendedKeyUsage: '2.5.29.37',
+} as const;
+
 /**
- * A certificate extension as node-forge decodes it. Node's X509Certificate exposes neither the
- * keyUsage bits nor criticality, so the tests read those through node-forge.
+ * The extension `name` of a certificate. Node's X509Certificate exposes neither the keyUsage bits nor
+ * criticality, so the tests read those from the DER.
  */
-interface DecodedExtension {
-  critical?: boolean;
-  [field: string]: unknown;
+function extension(cert: X509Certificate, name: keyof typeof OID): CertificateExtensionEntry {
+  const found = certificateExtensions(cert.raw).get(OID[name]);
+  if (found === undefined) throw new Error(`no ${name} extension`);
+  return found;
 }
 
-/** The decoded extension `name` of a PEM certificate, or undefined if it has none. */
-function extension(pem: string, name: string): DecodedExtension | undefined {
-  // node-forge types a decoded extension as `{}`; every field of DecodedExtension is optional.
-  return forge.pki.certificateFromPem(pem).getExtension(name);
+/**
+ * The keyUsage bits set (RFC 5280 §4.2.1.3): digitalSignature 0, keyEncipherment 2, keyCertSign 5, cRLSign 6.
+ */
+function keyUsageBits(cert: X509Certificate): number[] {
+  return setBits(extension(cert, 'keyUsage').value);
 }
 
 /** The outcome of one TLS client handshake. */
@@ -91,14 +107,22 @@ describe('generated CA certificate', () => {
   });
 
   it('has critical CA:true basic constraints and keyCertSign + cRLSign key usage', () => {
-    expect(extension(certs.caCert, 'basicConstraints')).toMatchObject({ critical: true, cA: true });
-    expect(extension(certs.caCert, 'keyUsage')).toMatchObject({
-      critical: true,
-      keyCertSign: true,
-      cRLSign: true,
-      digitalSignature: false,
-      keyEncipherment: false,
-    });
+    const constraints = extension(ca, 'basicConstraints');
+    expect(constraints.critical).toBe(true);
+    // SEQUENCE { BOOLEAN TRUE }, no path length limit.
+    expect(constraints.value.contents.toString('hex')).toBe('0101ff');
+    expect(extension(ca, 'keyUsage').critical).toBe(true);
+    expect(keyUsageBits(ca)).toEqual([5, 6]);
+  });
+
+  it('issued itself and names its key by the SHA-1 of its RSA public key', () => {
+    expect(ca.checkIssued(ca)).toBe(true);
+    const keyId = extension(ca, 'subjectKeyIdentifier');
+    expect(keyId.critical).toBe(false);
+    const expected = createHash('sha1')
+      .update(ca.publicKey.export({ type: 'pkcs1', format: 'der' }))
+      .digest('hex');
+    expect(keyId.value.contents.toString('hex')).toBe(expected);
   });
 
   it('uses RSA 2048 and is valid from a day ago to about a year ahead', () => {
@@ -122,30 +146,39 @@ describe('generated node certificate', () => {
     expect(node.verify(node.publicKey)).toBe(false);
   });
 
-  it('has CA:false and digitalSignature + keyEncipherment key usage', () => {
-    expect(extension(certs.nodeCert, 'basicConstraints')).toMatchObject({ cA: false });
-    expect(extension(certs.nodeCert, 'keyUsage')).toMatchObject({
-      critical: true,
-      digitalSignature: true,
-      keyEncipherment: true,
-      keyCertSign: false,
-      cRLSign: false,
-    });
+  it('has critical CA:false and critical digitalSignature + keyEncipherment key usage', () => {
+    const constraints = extension(node, 'basicConstraints');
+    expect(constraints.critical).toBe(true);
+    // cA FALSE is the default, which DER leaves out: an empty SEQUENCE.
+    expect(constraints.value.contents.length).toBe(0);
+    expect(extension(node, 'keyUsage').critical).toBe(true);
+    expect(keyUsageBits(node)).toEqual([0, 2]);
   });
 
   it('is signed with SHA-256 by an RSA 2048 key, and points at the CA key', () => {
     expect(node.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
-    const parsed = forge.pki.certificateFromPem(certs.nodeCert);
-    expect(forge.pki.oids[parsed.siginfo.algorithmOid]).toBe('sha256WithRSAEncryption');
-    // node-forge decodes the CA's key id to hex but leaves the authority key id as raw DER, whose
-    // SEQUENCE { [0] keyIdentifier } ends with the identifier's bytes.
-    const caKeyId = extension(certs.caCert, 'subjectKeyIdentifier')?.['subjectKeyIdentifier'];
-    const authorityKeyId = extension(certs.nodeCert, 'authorityKeyIdentifier')?.['value'];
+    expect(signatureAlgorithm(node.raw)).toBe('1.2.840.113549.1.1.11');
+    const caKeyId = extension(ca, 'subjectKeyIdentifier').value.contents.toString('hex');
     expect(caKeyId).toMatch(/^[0-9a-f]{40}$/);
-    expect(forge.util.bytesToHex(String(authorityKeyId))).toBe(`30168014${String(caKeyId)}`);
+    // SEQUENCE { [0] keyIdentifier }.
+    const authorityKeyId = extension(node, 'authorityKeyIdentifier');
+    expect(authorityKeyId.critical).toBe(false);
+    expect(authorityKeyId.value.contents.toString('hex')).toBe(`8014${caKeyId}`);
+    const nodeKeyId = extension(node, 'subjectKeyIdentifier').value.contents.toString('hex');
+    expect(nodeKeyId).toMatch(/^[0-9a-f]{40}$/);
+    expect(nodeKeyId).not.toBe(caKeyId);
   });
 
-  it('is for both server and client authentication', () => {
+  it('is not issued by another CA, nor by itself', () => {
+    const other = new X509Certificate(generateCertificates().caCert);
+    expect(node.checkIssued(other)).toBe(false);
+    expect(node.verify(other.publicKey)).toBe(false);
+    expect(node.checkIssued(node)).toBe(false);
+  });
+
+  it('is for both server and client authentication, in non-critical extensions', () => {
+    expect(extension(node, 'extendedKeyUsage').critical).toBe(false);
+    expect(extension(node, 'subjectAltName').critical).toBe(false);
     expect(node.keyUsage).toEqual(
       expect.arrayContaining(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']) as unknown,
     );
@@ -196,6 +229,22 @@ describe('generateCertificatesAsync', () => {
     expect(asyncNode.verify(asyncCa.publicKey)).toBe(true);
     expect(asyncNode.checkIP('10.1.2.3')).toBe('10.1.2.3');
     expect(asyncNode.checkPrivateKey(createPrivateKey(result.nodeKey))).toBe(true);
+  });
+});
+
+describe('generateClusterCertificatesAsync', () => {
+  it('issues one node certificate per host list, all from one CA', async () => {
+    const result = await generateClusterCertificatesAsync([['127.0.0.1'], ['127.0.0.2']]);
+    const clusterCa = new X509Certificate(result.caCert);
+    expect(clusterCa.ca).toBe(true);
+    const nodes = result.nodes.map((entry) => new X509Certificate(entry.nodeCert));
+    expect(nodes.map((entry) => entry.verify(clusterCa.publicKey))).toEqual([true, true]);
+    expect(nodes[1]?.checkIP('127.0.0.2')).toBe('127.0.0.2');
+    expect(nodes[0]?.checkIP('127.0.0.2')).toBeUndefined();
+    expect(nodes[0]?.serialNumber).not.toBe(nodes[1]?.serialNumber);
+    result.nodes.forEach((entry, index) => {
+      expect(nodes[index]?.checkPrivateKey(createPrivateKey(entry.nodeKey))).toBe(true);
+    });
   });
 });
 
