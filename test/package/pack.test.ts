@@ -67,13 +67,15 @@ test('require("esdbclient") loads the CommonJS client and nothing of the emulato
   const script = `
     const { sep } = require('node:path');
     const client = require('esdbclient');
+    const protocol = require('esdbclient/protocol');
     const emulatorModules = Object.keys(require.cache)
       .map((file) => file.split(sep).join('/'))
       .filter((file) => new RegExp('/dist/[^/]+/emulator/').test(file));
     const emulator = require('esdbclient/emulator');
     console.log(JSON.stringify({
       client: typeof client.EsdbClient,
-      service: client.protocol.streams.StreamsDefinition.fullName,
+      service: protocol.streams.StreamsDefinition.fullName,
+      protocolInMainEntry: 'protocol' in client,
       entry: require.resolve('esdbclient').split(sep).join('/'),
       emulatorModules,
       startEmulator: typeof emulator.startEmulator,
@@ -83,9 +85,32 @@ test('require("esdbclient") loads the CommonJS client and nothing of the emulato
   expect(report).toEqual({
     client: 'function',
     service: 'event_store.client.streams.Streams',
+    protocolInMainEntry: false,
     entry: expect.stringMatching(/\/node_modules\/esdbclient\/dist\/cjs\/client\/index\.js$/) as unknown,
     emulatorModules: [],
     startEmulator: 'function',
+  });
+});
+
+test('instanceof holds between the errors of the CommonJS and the ES module builds in one process', () => {
+  const script = `
+    const cjs = require('esdbclient');
+    import('esdbclient').then((esm) => {
+      const fromCjs = new cjs.ExpectedPositionError('s', 0n, 1n);
+      const fromEsm = new esm.StreamNotFoundError('s');
+      console.log(JSON.stringify({
+        twoCopies: cjs.EsdbError !== esm.EsdbError,
+        cjsErrorIsEsmClass: fromCjs instanceof esm.ExpectedPositionError && fromCjs instanceof esm.EsdbError,
+        esmErrorIsCjsClass: fromEsm instanceof cjs.StreamNotFoundError && fromEsm instanceof cjs.EsdbError,
+        siblingIsNot: fromEsm instanceof cjs.StreamDeletedError,
+      }));
+    });`;
+  writeFileSync(join(scratch, 'dual-package.cjs'), script);
+  expect(reportOf(inScratch(process.execPath, ['dual-package.cjs']))).toEqual({
+    twoCopies: true,
+    cjsErrorIsEsmClass: true,
+    esmErrorIsCjsClass: true,
+    siblingIsNot: false,
   });
 });
 
