@@ -11,7 +11,8 @@ import {
   streamSource,
   type EventSource,
 } from './event-source.js';
-import { PersistentSubscriptionGroup, type NackAction } from './group.js';
+import { PersistentSubscriptionGroup } from './group.js';
+import type { NackAction } from './message-settler.js';
 import type { GroupCommand } from './group-request.js';
 import type { GroupSettings } from './group-settings.js';
 import type { GroupInfo } from './group-statistics.js';
