@@ -26,18 +26,26 @@ import {
   type SubscriptionPosition,
 } from './subscription-position.js';
 
-/** What a group is made of (PersistentSubscriptionParams.cs), plus the emulator's clock and work queue. */
-export interface GroupParameters {
-  readonly store: EventStore;
+/** What defines a group: what Create and Update carry and the configuration stream keeps. */
+export interface GroupDefinition {
   readonly source: EventSource;
   readonly groupName: string;
   readonly startFrom: SubscriptionPosition;
   readonly settings: GroupSettings;
-  readonly strategy: ConsumerStrategy;
+}
+
+/** What every group of one subsystem shares: its store, its work queue and its clock. */
+export interface GroupRuntime {
+  readonly store: EventStore;
   /** Runs work after the piece of work in progress, the way write completions come back to the server's queue. */
   readonly defer: (work: () => void) => void;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
+}
+
+/** What a group is made of (PersistentSubscriptionParams.cs), plus the emulator's clock and work queue. */
+export interface GroupParameters extends GroupDefinition, GroupRuntime {
+  readonly strategy: ConsumerStrategy;
 }
 
 /**

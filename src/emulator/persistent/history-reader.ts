@@ -1,13 +1,14 @@
 import type { EventStore } from '../store/event-store.js';
 import type { CheckpointTracker } from './checkpoint-tracker.js';
 import type { ConsumerCollection } from './consumer-collection.js';
-import { positionIn, readBatch, sourceStart, type EventSource } from './event-source.js';
+import { positionIn, sourceStart, type EventSource } from './event-source.js';
 import type { GroupSettings } from './group-settings.js';
 import { GroupState, type GroupStatus } from './group-state.js';
 import type { GroupStatistics } from './group-statistics.js';
 import type { MessageDispatcher } from './message-dispatcher.js';
 import { newEventMessage } from './outstanding-message.js';
 import type { ResolvedEvent } from './resolved-event.js';
+import { readBatch } from './source-page-reader.js';
 import type { StreamBuffer } from './stream-buffer.js';
 import type { SubscriptionPosition } from './subscription-position.js';
 
