@@ -21,3 +21,40 @@ export function groupStateText(state: number): string {
     .map(([, name]) => name)
     .join(', ');
 }
+
+/** A group's current state flags, changed only through these named steps. */
+export class GroupStatus {
+  private flags: number = GroupState.NotReady;
+
+  /** The raw flags, for GetInfo. */
+  get value(): number {
+    return this.flags;
+  }
+
+  /** Whether the group has loaded its checkpoint (any flag set). */
+  get isReady(): boolean {
+    return this.flags !== GroupState.NotReady;
+  }
+
+  has(flag: number): boolean {
+    return (this.flags & flag) !== 0;
+  }
+
+  add(flag: number): void {
+    this.flags |= flag;
+  }
+
+  remove(flag: number): void {
+    this.flags &= ~flag;
+  }
+
+  /** Reading has caught up with the source. */
+  setLive(): void {
+    this.flags = (this.flags & ~GroupState.Behind) | GroupState.Live;
+  }
+
+  /** The group reads history again (at load, or when live events overflowed the buffer). */
+  setBehind(): void {
+    this.flags = (this.flags | GroupState.Behind) & ~GroupState.Live;
+  }
+}

@@ -1,30 +1,22 @@
 import type { EventStore } from '../store/event-store.js';
 import { loadCheckpoint } from './checkpoint-reader.js';
+import { CheckpointTracker } from './checkpoint-tracker.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import type { Consumer } from './consumer.js';
 import { ConsumerCollection } from './consumer-collection.js';
 import type { ConsumerStrategy } from './consumer-strategy.js';
-import {
-  positionIn,
-  positionFromText,
-  readBatch,
-  sourceName,
-  sourceStart,
-  type EventSource,
-} from './event-source.js';
-import { checkPointAfterInterval, type GroupSettings } from './group-settings.js';
-import { GroupState } from './group-state.js';
+import { positionIn, positionFromText, sourceName, sourceStart, type EventSource } from './event-source.js';
+import type { GroupSettings } from './group-settings.js';
+import { GroupStatus } from './group-state.js';
 import { GroupStatistics, type GroupInfo } from './group-statistics.js';
+import { HistoryReader } from './history-reader.js';
+import { MessageDispatcher } from './message-dispatcher.js';
 import { MessageParker } from './message-parker.js';
+import { MessageSettler, type NackAction } from './message-settler.js';
 import { groupKey } from './names.js';
-import {
-  newEventMessage,
-  parkedEventMessage,
-  pushedMessage,
-  retriedMessage,
-  type OutstandingMessage,
-} from './outstanding-message.js';
+import { newEventMessage } from './outstanding-message.js';
 import { OutstandingMessageCache } from './outstanding-message-cache.js';
+import { ParkedReplay } from './parked-replay.js';
 import { originalOf, type ResolvedEvent } from './resolved-event.js';
 import { StreamBuffer } from './stream-buffer.js';
 import {
@@ -34,25 +26,27 @@ import {
   type SubscriptionPosition,
 } from './subscription-position.js';
 
-/** What a Nack asks for (ReadReq.Nack.Action; server: NakAction.cs). */
-export type NackAction = 'unknown' | 'park' | 'retry' | 'skip' | 'stop';
-
-/** What a group is made of (PersistentSubscriptionParams.cs), plus the emulator's clock and work queue. */
-export interface GroupParameters {
-  readonly store: EventStore;
+/** What defines a group: what Create and Update carry and the configuration stream keeps. */
+export interface GroupDefinition {
   readonly source: EventSource;
   readonly groupName: string;
   readonly startFrom: SubscriptionPosition;
   readonly settings: GroupSettings;
-  readonly strategy: ConsumerStrategy;
+}
+
+/** What every group of one subsystem shares: its store, its work queue and its clock. */
+export interface GroupRuntime {
+  readonly store: EventStore;
   /** Runs work after the piece of work in progress, the way write completions come back to the server's queue. */
   readonly defer: (work: () => void) => void;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
 }
 
-/** `DateTime.MinValue` as milliseconds: the group has never checkpointed on time. */
-const NEVER = -8.64e15;
+/** What a group is made of (PersistentSubscriptionParams.cs), plus the emulator's clock and work queue. */
+export interface GroupParameters extends GroupDefinition, GroupRuntime {
+  readonly strategy: ConsumerStrategy;
+}
 
 /**
  * The .NET text of the exception the server's group constructor throws when `read_batch_size` is not below
@@ -64,36 +58,50 @@ export const READ_BATCH_SIZE_TOO_LARGE =
 /**
  * One subscription group (server: Services/PersistentSubscription/PersistentSubscription.cs, as in 24.10): it
  * reads its source into a buffer, pushes messages to consumers through its strategy, tracks them until they
- * are acknowledged, retries or parks them, and checkpoints how far everything before is done.
+ * are acknowledged, retries or parks them, and checkpoints how far everything before is done. The group owns
+ * the shared state and answers the outside world; each of those jobs is done by one collaborator.
  */
 export class PersistentSubscriptionGroup {
   readonly key: string;
-  private state: number = GroupState.NotReady;
+  private readonly status = new GroupStatus();
   private buffer: StreamBuffer | undefined;
-  private nextEventToPullFrom: SubscriptionPosition;
-  private skipFirstEvent = false;
-  private lastCheckPointTime = NEVER;
-  private nextSequenceNumber = 0;
-  private lastCheckpointedSequenceNumber = -1;
-  private lastKnownSequenceNumber = -1;
-  private lastKnownMessage: SubscriptionPosition | undefined;
-  private faulted = false;
-  private reading = false;
-  private readAgain = false;
   private readonly outstanding = new OutstandingMessageCache();
   private readonly consumers: ConsumerCollection;
   private readonly statistics = new GroupStatistics();
   private readonly checkpointWriter: CheckpointWriter;
   private readonly parker: MessageParker;
+  private readonly checkpoints: CheckpointTracker;
+  private readonly dispatcher: MessageDispatcher;
+  private readonly settler: MessageSettler;
+  private readonly reader: HistoryReader;
+  private readonly replay: ParkedReplay;
 
   constructor(private readonly parameters: GroupParameters) {
-    const { settings, source, groupName, store } = parameters;
+    const { settings, source, groupName, store, now } = parameters;
     if (settings.readBatchSize >= settings.historyBufferSize) throw new RangeError(READ_BATCH_SIZE_TOO_LARGE);
     this.key = groupKey(sourceName(source), groupName);
-    this.nextEventToPullFrom = sourceStart(source);
     this.checkpointWriter = new CheckpointWriter(store, this.key);
     this.parker = new MessageParker(store, this.key);
     this.consumers = new ConsumerCollection(parameters.strategy);
+    // What the collaborators share; each takes the part it needs.
+    const shared = {
+      ...parameters,
+      status: this.status,
+      outstanding: this.outstanding,
+      consumers: this.consumers,
+      statistics: this.statistics,
+      parker: this.parker,
+      writer: this.checkpointWriter,
+      readyBuffer: (): StreamBuffer | undefined => this.readyBuffer(),
+      deadline: (): number => now() + settings.messageTimeoutMs,
+    };
+    this.checkpoints = new CheckpointTracker(shared);
+    const withCheckpoints = { ...shared, checkpoints: this.checkpoints };
+    this.dispatcher = new MessageDispatcher(withCheckpoints);
+    const withDispatcher = { ...withCheckpoints, dispatcher: this.dispatcher };
+    this.settler = new MessageSettler(withDispatcher);
+    this.reader = new HistoryReader(withDispatcher);
+    this.replay = new ParkedReplay(withDispatcher);
     this.onCheckpointLoaded(loadCheckpoint(store, this.key));
   }
 
@@ -134,7 +142,7 @@ export class PersistentSubscriptionGroup {
       if (resolved.event === undefined) return;
       if (!filter.allows(resolved.event)) {
         const original = originalOf(resolved);
-        this.handleSkippedEvents(allPosition(original.position, original.position), 1);
+        this.checkpoints.skipped(allPosition(original.position, original.position), 1);
         return;
       }
     }
@@ -142,26 +150,25 @@ export class PersistentSubscriptionGroup {
     const wasLive = buffer.live();
     buffer.addLiveMessage(newEventMessage(resolved, position));
     if (!buffer.live()) {
-      this.setBehind();
-      if (wasLive) this.nextEventToPullFrom = position;
+      this.status.setBehind();
+      if (wasLive) this.reader.fellBehindAt(position);
     }
-    this.pushToConsumers();
+    this.dispatcher.push();
   }
 
   addConsumer(consumer: Consumer): void {
     this.consumers.add(consumer);
-    if (this.faulted) {
+    if (this.reader.faulted) {
       this.consumers.remove(consumer, true);
       return;
     }
-    this.pushToConsumers();
+    this.dispatcher.push();
   }
 
   /** A consumer left: whatever it held is retried (`RemoveClientByCorrelationId`). */
   removeConsumer(consumer: Consumer, sendDropNotification: boolean): void {
-    const lost = this.consumers.remove(consumer, sendDropNotification);
-    for (const message of byOriginalEventNumber(lost)) this.retryMessage(message);
-    this.pushToConsumers();
+    this.settler.consumerLeft(this.consumers.remove(consumer, sendDropNotification));
+    this.dispatcher.push();
   }
 
   /** Drops every consumer: the group was updated, deleted or the subsystem restarted. */
@@ -170,19 +177,15 @@ export class PersistentSubscriptionGroup {
   }
 
   acknowledge(eventIds: readonly string[]): void {
-    this.removeProcessingMessages(eventIds);
-    this.tryMarkCheckpoint(false);
-    this.tryReadingNewBatch();
-    this.pushToConsumers();
+    this.settler.finish(eventIds);
+    this.afterSettling();
   }
 
   /** What each Nack action does (§3.14 step 5); every nacked id then leaves the in-flight set. */
   notAcknowledge(eventIds: readonly string[], action: NackAction, reason: string): void {
-    for (const eventId of eventIds) this.handleNackedMessage(action, eventId, reason);
-    this.removeProcessingMessages(eventIds);
-    this.tryMarkCheckpoint(false);
-    this.tryReadingNewBatch();
-    this.pushToConsumers();
+    for (const eventId of eventIds) this.settler.nacked(action, eventId, reason);
+    this.settler.finish(eventIds);
+    this.afterSettling();
   }
 
   /**
@@ -191,12 +194,10 @@ export class PersistentSubscriptionGroup {
    * reads of a group that fell behind; acknowledgements do that.)
    */
   tick(now: number): void {
-    if (this.state === GroupState.NotReady) return;
-    for (const message of this.outstanding.takeExpired(now)) {
-      if (!this.actionTakenForRetriedMessage(message)) this.retryMessage(message);
-    }
-    this.pushToConsumers();
-    this.tryMarkCheckpoint(true);
+    if (!this.status.isReady) return;
+    for (const message of this.outstanding.takeExpired(now)) this.settler.retryOrPark(message);
+    this.dispatcher.push();
+    this.checkpoints.tryMark(true);
   }
 
   /**
@@ -204,18 +205,7 @@ export class PersistentSubscriptionGroup {
    * retries with retry count 0, then the parked stream's `$tb` moves past them. Ignored while a replay runs.
    */
   replayParkedMessages(stopAt: bigint | undefined): void {
-    if (this.state === GroupState.NotReady) return;
-    if ((this.state & GroupState.ReplayingParkedMessages) !== 0) return;
-    this.state |= GroupState.ReplayingParkedMessages;
-    const end = this.parker.endSequence();
-    // A tombstoned parked stream: the 24.10 server's read never answers, so the replay never finishes.
-    if (end === 'deleted') return;
-    if (end === undefined) {
-      this.state &= ~GroupState.ReplayingParkedMessages;
-      return;
-    }
-    const stopRead = stopAt !== undefined && stopAt < end + 1n ? stopAt : end + 1n;
-    this.readParkedMessages(0n, stopRead);
+    this.replay.start(stopAt);
   }
 
   /** Deleting the group also soft-deletes its checkpoint and parked streams. */
@@ -228,7 +218,7 @@ export class PersistentSubscriptionGroup {
     return this.statistics.sample({
       eventSourceName: sourceName(this.source),
       groupName: this.groupName,
-      state: this.state,
+      state: this.status.value,
       settings: this.settings,
       startFrom: this.startFrom,
       strategyName: this.parameters.strategy.name,
@@ -246,313 +236,34 @@ export class PersistentSubscriptionGroup {
 
   private onCheckpointLoaded(checkpoint: string | undefined): void {
     const { source, settings, startFrom } = this.parameters;
-    this.state = GroupState.Behind;
+    this.status.setBehind();
     const checkpointed = checkpoint === undefined ? undefined : positionFromText(source, checkpoint);
     // .NET's Queue rejects a negative capacity, so such a group never gets its buffer and never delivers.
     if (settings.liveBufferSize < 0) return;
     if (checkpointed === undefined) {
       const live = isLivePosition(startFrom);
-      this.nextEventToPullFrom = live ? sourceStart(source) : startFrom;
+      this.reader.startAt(live ? sourceStart(source) : startFrom, false);
       this.buffer = new StreamBuffer(settings.historyBufferSize, settings.liveBufferSize, undefined, !live);
-      this.tryReadingNewBatch();
+      this.reader.readMore();
       return;
     }
     // Resume after the checkpoint: the event it names is done (at-least-once, §3.14 step 7).
-    this.nextEventToPullFrom = checkpointed;
-    this.skipFirstEvent = true;
-    this.nextSequenceNumber = 1;
-    this.lastCheckpointedSequenceNumber = 0;
-    this.lastKnownSequenceNumber = 0;
-    this.lastKnownMessage = checkpointed;
-    this.statistics.setLastCheckpoint(checkpointed);
+    this.reader.startAt(checkpointed, true);
+    this.checkpoints.resumeFrom(checkpointed);
     this.buffer = new StreamBuffer(settings.historyBufferSize, settings.liveBufferSize, checkpointed, true);
     this.parker.loadStats();
-    this.tryReadingNewBatch();
+    this.reader.readMore();
   }
 
+  /** Ready once the checkpoint is loaded; a group whose live buffer size .NET refused never has a buffer. */
   private readyBuffer(): StreamBuffer | undefined {
-    return this.state === GroupState.NotReady ? undefined : this.buffer;
+    return this.status.isReady ? this.buffer : undefined;
   }
 
-  /** Reads pages while the buffer has room and the group is behind; one page at a time, never nested. */
-  private tryReadingNewBatch(): void {
-    if (this.reading) {
-      this.readAgain = true;
-      return;
-    }
-    this.reading = true;
-    try {
-      do this.readOnePage();
-      while (this.takeReadAgain());
-    } finally {
-      this.reading = false;
-    }
+  /** What follows an ack or nack: a checkpoint may be due, reading may resume, and pushing resumes. */
+  private afterSettling(): void {
+    this.checkpoints.tryMark(false);
+    this.reader.readMore();
+    this.dispatcher.push();
   }
-
-  /** Whether another page was asked for while one was being read, clearing the request. */
-  private takeReadAgain(): boolean {
-    const again = this.readAgain;
-    this.readAgain = false;
-    return again;
-  }
-
-  private readOnePage(): void {
-    const buffer = this.readyBuffer();
-    if (buffer === undefined) return;
-    if ((this.state & GroupState.OutstandingPageRequest) !== 0) return;
-    if (buffer.live()) {
-      this.setLive();
-      return;
-    }
-    const { settings } = this.parameters;
-    if (!buffer.canAccept(settings.readBatchSize)) return;
-    this.state |= GroupState.OutstandingPageRequest;
-    const outcome = readBatch(this.parameters.store, this.source, {
-      from: this.nextEventToPullFrom,
-      countToLoad: Math.max(settings.readBatchSize, 10),
-      batchSize: settings.readBatchSize,
-      maxWindowSize: settings.maxCheckPointCount,
-      resolveLinks: settings.resolveLinkTos,
-      skipFirstEvent: this.skipFirstEvent,
-    });
-    this.skipFirstEvent = false;
-    if (outcome.kind === 'error') {
-      this.handleReadError();
-      return;
-    }
-    if (outcome.skipped !== undefined)
-      this.handleSkippedEvents(outcome.skipped.position, outcome.skipped.count);
-    this.handleReadCompleted(outcome.events, outcome.next, outcome.isEndOfStream);
-  }
-
-  /** A page that cannot be read (e.g. the stream was tombstoned) faults the group and drops its consumers. */
-  private handleReadError(): void {
-    this.faulted = true;
-    for (const consumer of this.consumers.all()) this.consumers.remove(consumer, true);
-  }
-
-  private handleReadCompleted(
-    events: readonly ResolvedEvent[],
-    next: SubscriptionPosition,
-    isEndOfStream: boolean,
-  ): void {
-    const buffer = this.readyBuffer();
-    if (buffer === undefined) return;
-    if ((this.state & GroupState.OutstandingPageRequest) === 0) return;
-    this.state &= ~GroupState.OutstandingPageRequest;
-    if (buffer.live()) return;
-    for (const resolved of events)
-      buffer.addReadMessage(newEventMessage(resolved, positionIn(this.source, resolved)));
-    const last = events.at(-1);
-    if (last !== undefined) this.statistics.setLastKnownEventPosition(positionIn(this.source, last));
-    if (buffer.live()) this.setLive();
-    // Caught up: the group goes live without pushing; the next consumer, ack, tick or event pushes.
-    if (isEndOfStream && buffer.tryMoveToLive()) {
-      this.setLive();
-      return;
-    }
-    this.nextEventToPullFrom = next;
-    this.tryReadingNewBatch();
-    this.pushToConsumers();
-  }
-
-  private setLive(): void {
-    this.state = (this.state & ~GroupState.Behind) | GroupState.Live;
-  }
-
-  private setBehind(): void {
-    this.state = (this.state | GroupState.Behind) & ~GroupState.Live;
-  }
-
-  /**
-   * Hands buffered messages, retries first, to consumers (`TryPushingMessagesToClients`). A message the
-   * strategy skips (its pinned consumer is full) stays where it is; the first refusal for lack of capacity ends
-   * the round.
-   */
-  private pushToConsumers(): void {
-    const buffer = this.readyBuffer();
-    if (buffer === undefined) return;
-    for (const pointer of buffer.scan()) {
-      const { message, newSequenceNumber } = pushedMessage(
-        pointer.message,
-        this.nextSequenceNumber,
-        this.lastKnownMessage,
-      );
-      const result = this.consumers.push(message);
-      if (result === 'no-capacity') return;
-      if (result === 'skipped') continue;
-      pointer.markSent();
-      if (newSequenceNumber) this.nextSequenceNumber += 1;
-      this.markBeginProcessing(message);
-    }
-  }
-
-  private markBeginProcessing(message: OutstandingMessage): void {
-    this.statistics.incrementProcessed();
-    const sequenceNumber = message.sequenceNumber;
-    if (sequenceNumber !== undefined && sequenceNumber > this.lastKnownSequenceNumber) {
-      this.lastKnownSequenceNumber = sequenceNumber;
-      this.lastKnownMessage = positionIn(this.source, message.resolved);
-    }
-    this.outstanding.start(message, this.parameters.now() + this.settings.messageTimeoutMs);
-  }
-
-  /** Events a filter refused: the checkpoint may move past them (`HandleSkippedEvents`). */
-  private handleSkippedEvents(position: SubscriptionPosition, count: number): void {
-    this.lastKnownMessage = position;
-    this.nextSequenceNumber += count;
-    this.lastKnownSequenceNumber = this.nextSequenceNumber - 1;
-    this.tryMarkCheckpoint(false);
-  }
-
-  /**
-   * Writes a checkpoint just before the oldest message not yet done (`TryMarkCheckpoint`), once
-   * `max_checkpoint_count` messages are done since the last one, or on a tick once `checkpoint_after` has
-   * passed and at least `min_checkpoint_count` are done.
-   */
-  private tryMarkCheckpoint(isTimeCheck: boolean): void {
-    if (this.readyBuffer() === undefined) return;
-    const inFlight = this.outstanding.lowest();
-    const retry = this.buffer?.lowestRetry();
-    const lowest =
-      retry?.sequenceNumber !== undefined &&
-      (inFlight?.sequenceNumber === undefined || retry.sequenceNumber < inFlight.sequenceNumber)
-        ? retry
-        : inFlight;
-    let sequenceNumber: number;
-    let position: SubscriptionPosition | undefined;
-    if (lowest?.sequenceNumber !== undefined) {
-      sequenceNumber = lowest.sequenceNumber - 1;
-      position = lowest.previousPosition;
-      // The first message is still out and there was no checkpoint before: nothing to record yet.
-      if (position === undefined) return;
-    } else {
-      sequenceNumber = this.lastKnownSequenceNumber;
-      position = this.lastKnownMessage;
-    }
-    if (sequenceNumber === -1 || position === undefined) return;
-    const { settings } = this.parameters;
-    const difference = sequenceNumber - this.lastCheckpointedSequenceNumber;
-    const now = this.parameters.now();
-    if (
-      now - this.lastCheckPointTime < checkPointAfterInterval(settings) &&
-      difference < settings.maxCheckPointCount
-    ) {
-      return;
-    }
-    if (
-      (difference >= settings.minCheckPointCount && isTimeCheck) ||
-      difference >= settings.maxCheckPointCount
-    ) {
-      this.lastCheckPointTime = now;
-      this.lastCheckpointedSequenceNumber = sequenceNumber;
-      this.checkpointWriter.write(position);
-      this.statistics.setLastCheckpoint(position);
-    }
-  }
-
-  private handleNackedMessage(action: NackAction, eventId: string, reason: string): void {
-    switch (action) {
-      case 'retry':
-      case 'unknown': {
-        const message = this.outstanding.get(eventId);
-        if (message !== undefined && !this.actionTakenForRetriedMessage(message)) this.retryMessage(message);
-        return;
-      }
-      case 'park': {
-        const message = this.outstanding.get(eventId);
-        if (message !== undefined)
-          this.parkMessage(message.resolved, `Client explicitly NAK'ed message.\n${reason}`);
-        return;
-      }
-      case 'stop':
-        // The server's StopSubscription is an empty TODO.
-        return;
-      case 'skip':
-        this.outstanding.remove(eventId);
-        return;
-    }
-  }
-
-  /**
-   * Parks a message in the parked stream; a failed write is tried five more times. Like the server's write
-   * completion, the message leaves the in-flight set only after the work in progress.
-   */
-  private parkMessage(resolved: ResolvedEvent, reason: string, attempt = 0): void {
-    const written = this.parker.park(resolved, reason);
-    this.parameters.defer(() => {
-      if (!written && attempt < 5) {
-        this.parkMessage(resolved, reason, attempt + 1);
-        return;
-      }
-      const eventId = originalOf(resolved).eventId;
-      this.outstanding.remove(eventId);
-      this.consumers.removeProcessingMessages([eventId]);
-      this.pushToConsumers();
-    });
-  }
-
-  /** Parks a message that has been retried `max_retry_count` times already; false if it may be retried. */
-  private actionTakenForRetriedMessage(message: OutstandingMessage): boolean {
-    const { maxRetryCount } = this.settings;
-    if (message.retryCount < maxRetryCount) return false;
-    this.parkMessage(message.resolved, `Reached retry count of ${maxRetryCount}`);
-    return true;
-  }
-
-  /** Takes a message back from its consumer and queues it again with its retry count raised. */
-  private retryMessage(message: OutstandingMessage): void {
-    const buffer = this.readyBuffer();
-    if (buffer === undefined) return;
-    this.outstanding.remove(message.eventId);
-    this.consumers.removeProcessingMessages([message.eventId]);
-    buffer.addRetry(retriedMessage(message));
-  }
-
-  private removeProcessingMessages(eventIds: readonly string[]): void {
-    this.consumers.removeProcessingMessages(eventIds);
-    for (const eventId of eventIds) this.outstanding.remove(eventId);
-  }
-
-  /** Reads the parked stream page by page up to `stopAt` (`TryReadingParkedMessagesFrom`). */
-  private readParkedMessages(from: bigint, stopAt: bigint): void {
-    let position = from;
-    while ((this.state & GroupState.ReplayingParkedMessages) !== 0) {
-      // The server insists on a positive count and otherwise throws, leaving the replay flag set.
-      if (stopAt - position <= 0n) return;
-      const remaining = stopAt + 1n - position;
-      const batch = BigInt(this.settings.readBatchSize);
-      const count = Number(remaining < batch ? remaining : batch);
-      if (count <= 0) return;
-      const page = this.parker.readPage(position, count);
-      if (page.kind === 'deleted') return;
-      const events = page.kind === 'success' ? page.events : [];
-      const next = page.kind === 'success' ? page.nextEventNumber : 0n;
-      const isEnd = page.kind === 'success' ? page.isEndOfStream : true;
-      const buffer = this.readyBuffer();
-      if (buffer === undefined) return;
-      for (const resolved of events) {
-        if (originalOf(resolved).eventNumber === stopAt) break;
-        if (resolved.event === undefined) continue;
-        buffer.addRetry(parkedEventMessage(resolved));
-      }
-      this.pushToConsumers();
-      if (isEnd || stopAt <= next) {
-        const replayedEnd = next === -1n ? stopAt : stopAt < next ? stopAt : next;
-        this.parker.markReplayedBefore(replayedEnd);
-        this.state &= ~GroupState.ReplayingParkedMessages;
-        return;
-      }
-      position = next;
-    }
-  }
-}
-
-/** The messages a leaving consumer held, in the order the server retries them (stable, by event number). */
-function byOriginalEventNumber(messages: readonly OutstandingMessage[]): OutstandingMessage[] {
-  return [...messages].sort((a, b) => {
-    const left = originalOf(a.resolved).eventNumber;
-    const right = originalOf(b.resolved).eventNumber;
-    return left < right ? -1 : left > right ? 1 : 0;
-  });
 }

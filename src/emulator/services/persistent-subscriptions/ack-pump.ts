@@ -1,7 +1,7 @@
 import type { ReadReq } from '../../../generated/persistent.js';
 import { ReadReq_Nack_Action } from '../../../generated/persistent.js';
 import type { UUID } from '../../../generated/shared.js';
-import type { NackAction } from '../../persistent/group.js';
+import type { NackAction } from '../../persistent/message-settler.js';
 import type { PersistentSubscriptionRegistry } from '../../persistent/registry.js';
 import { uuidToText } from '../../wire/uuid.js';
 

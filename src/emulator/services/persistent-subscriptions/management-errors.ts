@@ -1,4 +1,4 @@
-import type { ManagementOutcome } from '../../persistent/registry.js';
+import type { ManagementOutcome } from '../../persistent/management-outcome.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 
 /** Turns the subsystem's answer to a management call into the handler's error (§3.1.1), or returns on success. */
