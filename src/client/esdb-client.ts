@@ -77,7 +77,7 @@ export class EsdbClient {
   }
 
   /**
-   * The cluster's members as the current node's gossip shows them (protocol facts §3.15); a single node shows
+   * The cluster's members as the current node's gossip shows them (docs/protocol.md §3.15); a single node shows
    * itself as the Leader.
    * @throws DiscoveryError when no node can be found.
    */

@@ -1,5 +1,5 @@
 // The client against an emulated three-node cluster (issue 5): discovery from several seeds by node preference
-// (protocol facts §3.15), `requires-leader` and `not-leader` redirects (§4, §3.1.1), fail-over with one safe
+// (docs/protocol.md §3.15), `requires-leader` and `not-leader` redirects (§4, §3.1.1), fail-over with one safe
 // retry, and giving up after maxDiscoverAttempts.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';

@@ -1,5 +1,5 @@
 // The client's error mapping from a gRPC status, the `exception` trailer and its companion keys
-// (protocol facts §3.1, §3.1.1, §3.1.2), on fake statuses.
+// (docs/protocol.md §3.1, §3.1.1, §3.1.2), on fake statuses.
 import { Status } from 'nice-grpc';
 import { errorFromStatus } from '../../src/client/errors/error-from-status.js';
 import {

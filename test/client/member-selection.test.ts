@@ -1,4 +1,4 @@
-// Member selection by node preference (protocol facts §3.15; NODE Client/discovery.js, PY
+// Member selection by node preference (docs/protocol.md §3.15; NODE Client/discovery.js, PY
 // _select_preferred_member) and the typed view of gossip members.
 import { MemberInfo_VNodeState } from '../../src/generated/gossip.js';
 import { type ClusterMember, clusterMemberOf } from '../../src/client/discovery/cluster-member.js';

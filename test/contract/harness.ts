@@ -1,7 +1,7 @@
 /**
  * The target of the contract suites: the official Node client (`@kurrent/kurrentdb-client`) talking real gRPC
  * to either the emulator or, when `ESDB_URI` is set, a real EventStoreDB/KurrentDB node. The suites are written
- * against the server's documented behaviour (/work/shared/protocol-facts.md), so the same assertions must hold
+ * against the server's documented behaviour (docs/protocol.md), so the same assertions must hold
  * for both targets.
  */
 import { randomUUID } from 'node:crypto';

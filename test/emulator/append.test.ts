@@ -1,4 +1,4 @@
-// Streams.Append, Gossip and ServerFeatures against the facts (../shared/protocol-facts.md §3.3, §3.15, §3.16,
+// Streams.Append, Gossip and ServerFeatures against the facts (docs/protocol.md §3.3, §3.15, §3.16,
 // §3.1, §4), through a raw gRPC client on the generated definitions.
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { ClientError, createChannel, createClient, Metadata, Status, type Channel } from 'nice-grpc';

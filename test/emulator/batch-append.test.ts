@@ -1,4 +1,4 @@
-// Streams.BatchAppend against the facts (../shared/protocol-facts.md §3.5, §3.6, §3.18, §3.19 exchange 7, §5 item 1)
+// Streams.BatchAppend against the facts (docs/protocol.md §3.5, §3.6, §3.18, §3.19 exchange 7, §5 item 1)
 // and the server's Streams.BatchAppend.cs (24.10), through a raw gRPC client on the generated definitions.
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { isAbortError } from 'abort-controller-x';

@@ -45,7 +45,7 @@ function extension(cert: X509Certificate, name: keyof typeof OID): CertificateEx
 }
 
 /**
- * The keyUsage bits set (RFC 5280 §4.2.1.3): digitalSignature 0, keyEncipherment 2, keyCertSign 5, cRLSign 6.
+ * The keyUsage bits set (RFC 5280 section 4.2.1.3): digitalSignature 0, keyEncipherment 2, keyCertSign 5, cRLSign 6.
  */
 function keyUsageBits(cert: X509Certificate): number[] {
   return setBits(extension(cert, 'keyUsage').value);

@@ -1,4 +1,4 @@
-// The emulated cluster (issue 5) against the facts (../shared/protocol-facts.md §3.15 gossip, §3.1.1 `not-leader`,
+// The emulated cluster (issue 5) against the facts (docs/protocol.md §3.15 gossip, §3.1.1 `not-leader`,
 // §3.1.2, §4 `requires-leader`, §2.6 VNodeState) and the server source it follows (ClusterVNodeController.cs,
 // GossipServiceBase.cs, RpcExceptions.cs, Streams.BatchAppend.cs, PersistentSubscriptionService.cs), through raw
 // nice-grpc clients on the generated definitions.

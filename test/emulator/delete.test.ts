@@ -1,4 +1,4 @@
-// Streams.Delete and Streams.Tombstone against the facts (../shared/protocol-facts.md §3.4, §3.2, §3.1.1,
+// Streams.Delete and Streams.Tombstone against the facts (docs/protocol.md §3.4, §3.2, §3.1.1,
 // §3.13, §3.19 exchange 4) and the server's Streams.Delete.cs, through a raw gRPC client on the generated
 // definitions.
 import { ChannelCredentials } from '@grpc/grpc-js';

@@ -1,4 +1,4 @@
-// The store's write rules, checked against the facts they come from (../shared/protocol-facts.md).
+// The store's write rules, checked against the facts they come from (docs/protocol.md).
 import { prepareRecordSize } from '../../src/emulator/log/record-size.js';
 import { EventStore } from '../../src/emulator/store/event-store.js';
 import type { ExpectedRevision } from '../../src/emulator/store/expected-revision.js';

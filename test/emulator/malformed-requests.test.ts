@@ -1,5 +1,5 @@
 // Issue 3: a battery of malformed requests against every method one insecure node serves. Each case cites where
-// its status and detail text come from: the facts (../shared/protocol-facts.md, §x.y) or the 24.10 server
+// its status and detail text come from: the facts (docs/protocol.md, §x.y) or the 24.10 server
 // (EventStore v24.10.0, src/EventStore.Core/Services/Transport/Grpc/*.cs, named by file). After every call the
 // node must still serve an append and a read, and nothing may escape as an uncaught exception.
 import { randomUUID } from 'node:crypto';

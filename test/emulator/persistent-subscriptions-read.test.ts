@@ -1,4 +1,4 @@
-// PersistentSubscriptions.Read against the facts (../shared/protocol-facts.md §3.14 Read steps 1–8, §3.1.1,
+// PersistentSubscriptions.Read against the facts (docs/protocol.md §3.14 Read steps 1–8, §3.1.1,
 // §3.9, §4, §5 item 8) and the 24.10 server's PersistentSubscription.cs, OutstandingMessage*.cs, StreamBuffer.cs,
 // PersistentSubscriptionMessageParker.cs and the consumer strategies, through raw gRPC clients.
 import { Metadata, Status } from 'nice-grpc';

@@ -1,5 +1,5 @@
 // PersistentSubscriptions management calls (Create, Update, Delete, GetInfo, List, RestartSubsystem,
-// TruncateParked) against the facts (../shared/protocol-facts.md §3.14, §3.1.1, §4, §5 items 7 and 8) and the
+// TruncateParked) against the facts (docs/protocol.md §3.14, §3.1.1, §4, §5 items 7 and 8) and the
 // 24.10 server's PersistentSubscriptions.*.cs and PersistentSubscriptionService.cs, through raw gRPC clients.
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { createChannel, createClient, Metadata, Status, type Channel } from 'nice-grpc';

@@ -1,4 +1,4 @@
-// Streams.Read plain reads (count_option = count) against the facts (../shared/protocol-facts.md §3.7, §3.9,
+// Streams.Read plain reads (count_option = count) against the facts (docs/protocol.md §3.7, §3.9,
 // §3.11–§3.13, §5 items 5–6, §3.19 exchange 3) and the 24.10 server source (Streams.Read.cs, RpcExceptions.cs,
 // IndexReader.cs, AllReader.cs), through a raw gRPC client on the generated definitions.
 import { ChannelCredentials } from '@grpc/grpc-js';

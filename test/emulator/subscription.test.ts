@@ -1,5 +1,5 @@
 // Catch-up subscriptions (Streams.Read with count_option = subscription) against the facts
-// (../shared/protocol-facts.md §3.8, §3.9, §5 item 4, §3.19 exchange 5) and the 24.10 server source
+// (docs/protocol.md §3.8, §3.9, §5 item 4, §3.19 exchange 5) and the 24.10 server source
 // (Enumerator.StreamSubscription.cs, Enumerator.AllSubscription*.cs, SubscriptionsService.cs), through a raw gRPC
 // client on the generated definitions. The emulator emulates 24.10, so `caught_up` carries no fields.
 import { Status } from 'nice-grpc';

@@ -1,4 +1,4 @@
-// UUID forms on the wire (../shared/protocol-facts.md §3.11).
+// UUID forms on the wire (docs/protocol.md §3.11).
 import { textToStructuredUuid, uuidToText } from '../../src/emulator/wire/uuid.js';
 
 test('the structured form splits the RFC 4122 bytes into two big-endian signed int64s', () => {

@@ -1,5 +1,5 @@
 // Golden wire tests: each byte sequence below was put together by hand from the field numbers and wire types in
-// ../shared/protocol-facts.md §2 (tag = field number << 3 | wire type; 0 = varint, 2 = length-delimited).
+// docs/protocol.md §2 (tag = field number << 3 | wire type; 0 = varint, 2 = length-delimited).
 // The generated codec must write exactly these bytes and read them back into the same message, so a wrong
 // field number, wire type, oneof or presence rule in proto/ makes a test here fail.
 import { ClusterInfo, MemberInfo_VNodeState } from '../../src/generated/gossip.js';

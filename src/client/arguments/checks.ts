@@ -4,7 +4,7 @@
  * is sent.
  *
  * Positions accept `number` (a safe integer) or `bigint` and come out as `bigint`, since commit positions are
- * byte offsets that can pass 2^53 (protocol facts §3.12).
+ * byte offsets that can pass 2^53 (docs/protocol.md §3.12).
  */
 
 /** The largest value of a uint64 field. */

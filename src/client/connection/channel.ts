@@ -1,5 +1,5 @@
 /**
- * The client's one gRPC channel and the headers of its calls (protocol facts §4): cleartext HTTP/2 or TLS,
+ * The client's one gRPC channel and the headers of its calls (docs/protocol.md §4): cleartext HTTP/2 or TLS,
  * keepalive as the official clients set it, `connection-name` on every call, and Basic credentials on TLS
  * connections only (NODE and PY drop credentials on cleartext connections).
  */

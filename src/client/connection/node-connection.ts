@@ -1,6 +1,6 @@
 /**
  * The client's connection to one node, which can move: to the seed's single node (direct), to the member
- * discovery picked in a cluster (protocol facts §3.15), to the leader a `not-leader` answer names (§3.1.1),
+ * discovery picked in a cluster (docs/protocol.md §3.15), to the leader a `not-leader` answer names (§3.1.1),
  * or to a newly discovered member after the node went away (UNAVAILABLE).
  */
 import type { Channel, Metadata } from 'nice-grpc';

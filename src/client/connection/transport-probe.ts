@@ -10,7 +10,7 @@ import type { Endpoint } from '../discovery/discovery-settings.js';
 /** How long a probe waits for an answer. */
 const PROBE_TIMEOUT_MS = 2_000;
 
-/** The HTTP/2 connection preface (RFC 9113 §3.4) followed by an empty SETTINGS frame. */
+/** The HTTP/2 connection preface (RFC 9113 section 3.4) followed by an empty SETTINGS frame. */
 const CLEARTEXT_HTTP2_GREETING = Buffer.concat([
   Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'),
   Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]),

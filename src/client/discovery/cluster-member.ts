@@ -1,5 +1,5 @@
 /**
- * One member of a cluster as gossip describes it (protocol facts §3.15, states §2.6), in the client's terms.
+ * One member of a cluster as gossip describes it (docs/protocol.md §3.15, states §2.6), in the client's terms.
  */
 import { type MemberInfo, MemberInfo_VNodeState } from '../../generated/gossip.js';
 import type { UUID } from '../../generated/shared.js';

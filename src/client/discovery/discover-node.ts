@@ -1,5 +1,5 @@
 /**
- * Cluster discovery as the official clients do it (NODE `Client/discovery.js` `discoverEndpoint`, protocol facts
+ * Cluster discovery as the official clients do it (NODE `Client/discovery.js` `discoverEndpoint`, docs/protocol.md
  * §3.15): rounds over the seeds, reading gossip from each in turn under `gossipTimeout`, until one answers with
  * a member the node preference accepts; `discoveryInterval` between rounds; `maxDiscoverAttempts` rounds at most.
  */

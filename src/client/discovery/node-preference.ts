@@ -1,5 +1,5 @@
 /**
- * Which cluster member a client talks to (protocol facts §3.15; NODE `nodePreference`, values matched
+ * Which cluster member a client talks to (docs/protocol.md §3.15; NODE `nodePreference`, values matched
  * case-insensitively as NODE's connection-string parser does).
  */
 

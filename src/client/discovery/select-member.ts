@@ -1,6 +1,6 @@
 /**
  * The choice of a cluster member by node preference, as NODE makes it (`Client/discovery.js`
- * `filterAndOrderMembers`, protocol facts §3.15): only alive members in a state that serves clients are
+ * `filterAndOrderMembers`, docs/protocol.md §3.15): only alive members in a state that serves clients are
  * eligible; among them the preferred states come first, ties broken at random.
  */
 import type { ClusterMember, MemberState } from './cluster-member.js';

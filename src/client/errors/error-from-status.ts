@@ -1,6 +1,6 @@
 /**
  * The client's reading of how EventStoreDB signals errors: a gRPC status, and an `exception` trailer naming the
- * error kind with companion trailers carrying its parameters (protocol facts §3.1, §3.1.1, §3.1.2).
+ * error kind with companion trailers carrying its parameters (docs/protocol.md §3.1, §3.1.1, §3.1.2).
  */
 import { Status } from 'nice-grpc';
 import type { EsdbError, EsdbErrorOptions, GrpcStatusDetails } from './esdb-error.js';

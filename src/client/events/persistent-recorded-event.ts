@@ -10,7 +10,7 @@ import { RecordedEvent, type RecordedEventInit } from './recorded-event.js';
 export class PersistentRecordedEvent extends RecordedEvent {
   /**
    * How many times the group has delivered this event before: 0 on the first delivery, then 1, 2, ... each time
-   * it is sent again after a `retry` nack or a message timeout (protocol facts §3.14, Read step 3).
+   * it is sent again after a `retry` nack or a message timeout (docs/protocol.md §3.14, Read step 3).
    */
   readonly retryCount: number;
   /**

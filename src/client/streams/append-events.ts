@@ -1,6 +1,6 @@
 /**
  * `appendEvents`: records new events in one stream, atomically, with optimistic concurrency control, through
- * `Streams.Append` (protocol facts §3.3).
+ * `Streams.Append` (docs/protocol.md §3.3).
  */
 import type { AppendReq, AppendResp } from '../../generated/streams.js';
 import { checkExpectedPosition, checkStreamName, type ExpectedState } from '../arguments/checks.js';

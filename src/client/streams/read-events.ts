@@ -1,7 +1,7 @@
 /**
  * `readStreamEvents` and `readAllEvents`: plain reads of one stream or of all streams (`$all`), forwards or
  * backwards, from a position, up to a limit, with server-side event-type filters for `$all`
- * (protocol facts §3.7, §3.9).
+ * (docs/protocol.md §3.7, §3.9).
  */
 import {
   checkBoolean,

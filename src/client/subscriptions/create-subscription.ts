@@ -1,6 +1,6 @@
 /**
  * `createSubscription`: creates a persistent subscription group on all streams (`$all`) through
- * `PersistentSubscriptions.Create` (protocol facts §3.14), with the seed client's settings. The seed's groups
+ * `PersistentSubscriptions.Create` (docs/protocol.md §3.14), with the seed client's settings. The seed's groups
  * receive the events of all streams, so the group's event source is `$all` (a 21.6+ server feature, §3.16).
  */
 import { checkBoolean, checkGroupName, checkPosition, checkRegexList } from '../arguments/checks.js';

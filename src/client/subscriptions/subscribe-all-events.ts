@@ -1,6 +1,6 @@
 /**
  * `subscribeAllEvents`: a catch-up subscription to all streams (`$all`) through `Streams.Read` with the
- * `subscription` count option (protocol facts §3.8): the recorded events after a commit position, then the
+ * `subscription` count option (docs/protocol.md §3.8): the recorded events after a commit position, then the
  * events recorded later, as they are committed, filtered by event type on the server (§3.9).
  */
 import { checkPosition, checkRegexList } from '../arguments/checks.js';

@@ -1,5 +1,5 @@
 /**
- * Builds the messages of one `Streams.Append` call (protocol facts §3.3): first the options (stream and
+ * Builds the messages of one `Streams.Append` call (docs/protocol.md §3.3): first the options (stream and
  * expected revision), then one proposed message per event, whose metadata map carries exactly the two keys the
  * server requires, `type` and `content-type` (§3.10).
  */

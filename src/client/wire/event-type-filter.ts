@@ -1,6 +1,6 @@
 /**
  * The seed's event-type filters: lists of regular expressions that must match a whole event type, turned into
- * the one regular expression the server takes (`FilterOptions.event_type.regex`, protocol facts §3.9).
+ * the one regular expression the server takes (`FilterOptions.event_type.regex`, docs/protocol.md §3.9).
  *
  * The server's regex is unanchored (a match anywhere counts), so the client anchors it. PY esdbclient builds
  * `^a|b$` for inclusion and `^(?!(a$|b$))` for exclusion (`construct_filter_include_regex`,

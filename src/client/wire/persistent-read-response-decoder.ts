@@ -1,5 +1,5 @@
 /**
- * Decodes `event_store.client.persistent_subscriptions.ReadResp` (protocol facts §2.5) into the client's own
+ * Decodes `event_store.client.persistent_subscriptions.ReadResp` (docs/protocol.md §2.5) into the client's own
  * objects: a delivered event becomes a {@link PersistentRecordedEvent}, the confirmation a small tagged object.
  */
 import { PersistentRecordedEvent } from '../events/persistent-recorded-event.js';

@@ -1,5 +1,5 @@
 /**
- * Builds the messages of the persistent-subscriptions service (protocol facts §2.5, §3.14) for groups on
+ * Builds the messages of the persistent-subscriptions service (docs/protocol.md §2.5, §3.14) for groups on
  * `$all`: the Create request with the seed client's (PY's) default settings, and the messages of a Read call
  * (the options first, then acknowledgements).
  */

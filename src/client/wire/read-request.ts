@@ -1,5 +1,5 @@
 /**
- * Builds `Streams.Read` requests (protocol facts §2.4, §3.7): plain reads of one stream or of `$all`.
+ * Builds `Streams.Read` requests (docs/protocol.md §2.4, §3.7): plain reads of one stream or of `$all`.
  * Every request names its filter option explicitly (`no_filter` when there is none) and asks for event ids in
  * the string form, as the server requires from 24.10 (§3.7, validation order).
  */

@@ -1,5 +1,5 @@
 /**
- * Decodes `event_store.client.streams.ReadResp` (protocol facts §2.4) into the client's own objects: events
+ * Decodes `event_store.client.streams.ReadResp` (docs/protocol.md §2.4) into the client's own objects: events
  * become {@link RecordedEvent}s directly, the other members of the `content` oneof small tagged objects.
  * Subscriptions use the same decoder, hence the confirmation, checkpoint and caught-up members (§3.8).
  */

@@ -1,6 +1,6 @@
 /**
  * Decodes a `ReadResp.ReadEvent.RecordedEvent` straight into a {@link RecordedEvent}. The streams and the
- * persistent-subscriptions protocols declare this message with the same fields (protocol facts §2.4, §2.5):
+ * persistent-subscriptions protocols declare this message with the same fields (docs/protocol.md §2.4, §2.5):
  * 1 id (UUID), 2 stream_identifier, 3 stream_revision, 4 prepare_position, 5 commit_position,
  * 6 metadata (map: `type`, `created`, `content-type`, §3.10), 7 custom_metadata, 8 data.
  */

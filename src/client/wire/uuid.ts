@@ -1,5 +1,5 @@
 /**
- * Event ids on the client side: the canonical hyphenated text form, lower-case (protocol facts §3.11).
+ * Event ids on the client side: the canonical hyphenated text form, lower-case (docs/protocol.md §3.11).
  */
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,7 @@
 /**
  * One event record in the emulator's transaction log, as the real server stores a prepare record written
  * through the gRPC API: self-committed, so its commit and prepare positions are both `position`
- * (../shared/protocol-facts.md §3.12).
+ * (docs/protocol.md §3.12).
  */
 export interface StoredEvent {
   /** Byte offset of the record in the log; commit position == prepare position. */

@@ -1,5 +1,5 @@
 /**
- * The X.509 v3 extensions (RFC 5280 §4.2.1) that a CA and a TLS node certificate need, as
+ * The X.509 v3 extensions (RFC 5280 section 4.2.1) that a CA and a TLS node certificate need, as
  * {@link CertificateExtension} values for `signCertificate` (x509.ts).
  *
  * @packageDocumentation
@@ -20,7 +20,7 @@ const OID = {
   clientAuth: '1.3.6.1.5.5.7.3.2',
 } as const;
 
-/** The bit positions of the KeyUsage BIT STRING (RFC 5280 §4.2.1.3). */
+/** The bit positions of the KeyUsage BIT STRING (RFC 5280 section 4.2.1.3). */
 const KEY_USAGE_BITS = {
   digitalSignature: 0,
   nonRepudiation: 1,
@@ -98,7 +98,7 @@ export function authorityKeyIdentifier(issuerKeyId: Buffer): CertificateExtensio
 }
 
 /**
- * A key identifier for an RSA public key by RFC 5280 §4.2.1.2 method (1): the SHA-1 of the
+ * A key identifier for an RSA public key by RFC 5280 section 4.2.1.2 method (1): the SHA-1 of the
  * subjectPublicKey bits, which for RSA are the PKCS#1 RSAPublicKey encoding.
  */
 export function keyIdentifier(publicKey: KeyObject): Buffer {

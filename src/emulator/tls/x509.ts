@@ -1,5 +1,5 @@
 /**
- * Writes and signs X.509 v3 certificates (RFC 5280 §4.1) with node:crypto: the to-be-signed part is
+ * Writes and signs X.509 v3 certificates (RFC 5280 section 4.1) with node:crypto: the to-be-signed part is
  * assembled in DER, signed with SHA-256 and RSA, and the whole wrapped in PEM.
  *
  * @packageDocumentation
@@ -8,7 +8,7 @@ import { sign, type KeyObject } from 'node:crypto';
 
 import * as der from './der.js';
 
-/** One certificate extension (RFC 5280 §4.1.2.9). */
+/** One certificate extension (RFC 5280 section 4.1.2.9). */
 export interface CertificateExtension {
   /** The extension's object identifier, dotted. */
   readonly oid: string;
@@ -56,7 +56,7 @@ export function signCertificate(template: CertificateTemplate, issuerKey: KeyObj
     throw new RangeError('a serial number is 1 to 20 bytes and positive');
   }
   // The algorithm appears twice, inside the signed part and next to the signature, and must match.
-  // RSA's AlgorithmIdentifier carries explicit NULL parameters (RFC 4055 §5).
+  // RSA's AlgorithmIdentifier carries explicit NULL parameters (RFC 4055 section 5).
   const algorithm = der.sequence(der.objectIdentifier(OID.sha256WithRsaEncryption), der.nullValue());
   const toBeSigned = der.sequence(
     der.explicit(0, der.integer(VERSION_3)),
@@ -78,7 +78,7 @@ function distinguishedName(commonName: string): Buffer {
   return der.sequence(der.set(attribute));
 }
 
-/** RFC 5280 §4.1.2.5: UTCTime for dates through 2049, GeneralizedTime from 2050. */
+/** RFC 5280 section 4.1.2.5: UTCTime for dates through 2049, GeneralizedTime from 2050. */
 function certificateTime(date: Date): Buffer {
   return date.getUTCFullYear() < 2050 ? der.utcTime(date) : der.generalizedTime(date);
 }
