@@ -4,7 +4,6 @@ import * as tls from 'node:tls';
 
 import {
   generateCertificates,
-  generateCertificatesAsync,
   generateClusterCertificatesAsync,
   type EmulatorCertificates,
 } from '../../src/emulator/tls/certificates.js';
@@ -218,17 +217,6 @@ describe('generated node certificate', () => {
     expect(node.serialNumber).toMatch(/^[0-7][0-9A-F]+$/);
     expect(ca.serialNumber).toMatch(/^[0-7][0-9A-F]+$/);
     expect(node.serialNumber).not.toBe(ca.serialNumber);
-  });
-});
-
-describe('generateCertificatesAsync', () => {
-  it('produces an equally shaped chain', async () => {
-    const result = await generateCertificatesAsync({ hosts: ['10.1.2.3'] });
-    const asyncCa = new X509Certificate(result.caCert);
-    const asyncNode = new X509Certificate(result.nodeCert);
-    expect(asyncNode.verify(asyncCa.publicKey)).toBe(true);
-    expect(asyncNode.checkIP('10.1.2.3')).toBe('10.1.2.3');
-    expect(asyncNode.checkPrivateKey(createPrivateKey(result.nodeKey))).toBe(true);
   });
 });
 

@@ -4,7 +4,8 @@
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { ClientError, createChannel, createClient, Metadata, Status, type Channel } from 'nice-grpc';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { prepareRecordSize, softDeleteRecordSize } from '../../src/emulator/log/record-size.js';
+import { prepareRecordSize } from '../../src/emulator/log/record-size.js';
+import { softDeleteRecordSize } from './record-sizes.js';
 import {
   type AppendReq,
   type AppendResp,

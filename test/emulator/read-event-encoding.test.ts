@@ -4,7 +4,13 @@ import { ReadResp as PersistentReadResp } from '../../src/generated/persistent.j
 import { ReadResp } from '../../src/generated/streams.js';
 import type { StoredEvent } from '../../src/emulator/store/stored-event.js';
 import { encodeReadEventResponse } from '../../src/emulator/wire/read-event-encoding.js';
-import { uuidInForm, type UuidForm } from '../../src/emulator/wire/uuid.js';
+import type { UUID } from '../../src/generated/shared.js';
+import { textToStructuredUuid, type UuidForm } from '../../src/emulator/wire/uuid.js';
+
+/** An id as a read asked for it: text, or the two structured halves. */
+function uuidInForm(text: string, form: UuidForm): UUID {
+  return form === 'string' ? { value: { $case: 'string', value: text } } : textToStructuredUuid(text);
+}
 
 function stored(overrides: Partial<StoredEvent> = {}): StoredEvent {
   return {

@@ -5,23 +5,25 @@
 import {
   CHUNK_SIZE,
   dotnetStringSize,
-  emptyAppendRecordSize,
   groupStartPosition,
   prepareRecordSize,
   sevenBitLengthBytes,
-  softDeleteRecordSize,
   systemRecordSize,
-  tombstoneRecordSize,
 } from '../../src/emulator/log/record-size.js';
 import { epochRecordJson, formatNewtonsoftUtc } from '../../src/emulator/log/newtonsoft-json.js';
 import {
-  firstUserEventPosition,
   hashPassword,
   startupRecords,
   type StartupEventRecord,
   type StartupOptions,
   type StartupRecord,
 } from '../../src/emulator/log/startup-records.js';
+import {
+  emptyAppendRecordSize,
+  firstUserEventPosition,
+  softDeleteRecordSize,
+  tombstoneRecordSize,
+} from './record-sizes.js';
 
 const INSTANCE_ID = '3F2504E0-4F89-11D3-9A0C-0305E82C3301';
 const EPOCH_ID = 'a1b2c3d4-e5f6-4789-8abc-def012345678';

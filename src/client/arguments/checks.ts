@@ -8,7 +8,7 @@
  */
 
 /** The largest value of a uint64 field. */
-export const UINT64_MAX = 0xffff_ffff_ffff_ffffn;
+const UINT64_MAX = 0xffff_ffff_ffff_ffffn;
 
 /** The largest value of an int64: PY's default read count (`sys.maxsize`), which every server accepts (§5). */
 export const INT64_MAX = 0x7fff_ffff_ffff_ffffn;

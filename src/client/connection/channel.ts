@@ -33,7 +33,7 @@ export function openChannel(settings: ConnectionSettings): Channel {
 }
 
 /** `authorization: Basic base64(UTF-8 "username:password")` (§4). */
-export function basicAuthorization(credentials: BasicCredentials): string {
+function basicAuthorization(credentials: BasicCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
 }
 

@@ -17,7 +17,7 @@
 export const ESDB_EVENTS_REGEX = '\\$.*';
 
 /** The default `filterExclude`: system events are left out. */
-export const DEFAULT_FILTER_EXCLUDE: readonly string[] = [ESDB_EVENTS_REGEX];
+const DEFAULT_FILTER_EXCLUDE: readonly string[] = [ESDB_EVENTS_REGEX];
 
 /**
  * The anchored regex for a pair of filter lists, or `undefined` for no filter at all: a non-empty

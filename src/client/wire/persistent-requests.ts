@@ -32,7 +32,7 @@ export interface CreateAllSubscriptionRequest {
  * The group settings of the seed client, PY esdbclient (§3.14 table, PY column). The server applies no
  * defaults of its own: it takes exactly these numbers.
  */
-export function defaultGroupSettings(): CreateReq_Settings {
+function defaultGroupSettings(): CreateReq_Settings {
   return {
     resolveLinks: false,
     // The start of the legacy request shape: unused, since `stream_option` is set (§3.14).

@@ -52,10 +52,7 @@ export function decideStreamsWrite(node: EmulatorNode, leaderRequired: boolean):
 }
 
 /** The gRPC error of a refused Append, Delete or Tombstone; a lost forward fails only once its timeout passes. */
-export async function errorOfWriteRefusal(
-  refusal: StreamsWriteRefusal,
-  signal: AbortSignal,
-): Promise<RpcError> {
+async function errorOfWriteRefusal(refusal: StreamsWriteRefusal, signal: AbortSignal): Promise<RpcError> {
   switch (refusal.kind) {
     case 'not-leader':
       return clusterErrors.notLeader(refusal.leader);

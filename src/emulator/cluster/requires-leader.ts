@@ -1,7 +1,7 @@
 import type { Metadata } from 'nice-grpc';
 
 /** The request header through which a client asks for the leader (§4). */
-export const REQUIRES_LEADER_HEADER = 'requires-leader';
+const REQUIRES_LEADER_HEADER = 'requires-leader';
 
 /**
  * Whether a Streams call asks for the leader (§4; ServiceBase.cs `GetRequiresLeader`): the header parsed like

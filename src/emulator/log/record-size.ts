@@ -48,26 +48,14 @@
  * appears for the legacy explicit-transaction TCP API, so it has no size function here.
  */
 
-/** int32 length prefix + int32 length suffix around every record. */
-export const RECORD_FRAMING_BYTES = 8;
-
 /** Logical bytes per chunk (TFConsts.ChunkSize, 256 MiB). */
 export const CHUNK_SIZE = 256 * 1024 * 1024;
 
 /** Fixed part of a version-1 prepare record including the framing; see the layout above. */
-export const PREPARE_FIXED_BYTES = 88;
+const PREPARE_FIXED_BYTES = 88;
 
 /** Fixed part of a version-0 system (epoch) record including the framing. */
-export const SYSTEM_RECORD_FIXED_BYTES = 40;
-
-/** Event type of the tombstone written by a hard delete. */
-export const STREAM_DELETED_EVENT_TYPE = '$streamDeleted';
-
-/** Event type of stream-metadata events (also written by a soft delete). */
-export const STREAM_METADATA_EVENT_TYPE = '$metadata';
-
-/** Exact data of the "$metadata" event a soft delete writes to "$$" + stream (truncate before = long.MaxValue). */
-export const SOFT_DELETE_METADATA_JSON = '{"$tb":9223372036854775807}';
+const SYSTEM_RECORD_FIXED_BYTES = 40;
 
 /** Number of bytes the 7-bit length prefix of a .NET BinaryWriter string takes for a given UTF-8 byte count. */
 export function sevenBitLengthBytes(byteCount: number): number {
@@ -120,31 +108,6 @@ export function prepareRecordSize(input: PrepareRecordInput): number {
     input.dataLength +
     input.metadataLength
   );
-}
-
-/** Size of the tombstone prepare a hard delete (gRPC Streams.Tombstone) writes. */
-export function tombstoneRecordSize(streamName: string): number {
-  return prepareRecordSize({
-    streamName,
-    eventType: STREAM_DELETED_EVENT_TYPE,
-    dataLength: 0,
-    metadataLength: 0,
-  });
-}
-
-/** Size of the "$metadata" prepare a soft delete (gRPC Streams.Delete) writes to "$$" + stream. */
-export function softDeleteRecordSize(streamName: string): number {
-  return prepareRecordSize({
-    streamName: `$$${streamName}`,
-    eventType: STREAM_METADATA_EVENT_TYPE,
-    dataLength: Buffer.byteLength(SOFT_DELETE_METADATA_JSON, 'utf8'),
-    metadataLength: 0,
-  });
-}
-
-/** Size of the single event-less prepare an Append with zero events writes. */
-export function emptyAppendRecordSize(streamName: string): number {
-  return prepareRecordSize({ streamName, eventType: '', dataLength: 0, metadataLength: 0 });
 }
 
 /** Size of a system log record (the epoch record) whose payload has the given length. */

@@ -87,12 +87,12 @@ export interface StartupOptions {
 
 export const EPOCH_INFORMATION_STREAM = '$epoch-information';
 export const EPOCH_INFORMATION_EVENT_TYPE = '$epoch-information';
-export const USERS_STREAM = '$users';
-export const USER_STREAM_EVENT_TYPE = '$User';
-export const USER_CREATED_EVENT_TYPE = '$UserCreated';
+const USERS_STREAM = '$users';
+const USER_STREAM_EVENT_TYPE = '$User';
+const USER_CREATED_EVENT_TYPE = '$UserCreated';
 /** Metadata every internal user stream gets: only $admins may write, delete or write metadata. */
-export const USER_STREAM_ACL_JSON = '{"$acl":{"$w":"$admins","$d":"$admins","$mw":"$admins"}}';
-export const DEFAULT_PASSWORD = 'changeit';
+const USER_STREAM_ACL_JSON = '{"$acl":{"$w":"$admins","$d":"$admins","$mw":"$admins"}}';
+const DEFAULT_PASSWORD = 'changeit';
 
 const PBKDF2_ITERATIONS = 1000;
 const PASSWORD_HASH_BYTES = 20;
@@ -216,9 +216,4 @@ function internalUserRecords(
     records.push(makeEvent(USERS_STREAM, USER_STREAM_EVENT_TYPE, false, user.loginName, newId()));
   }
   return records;
-}
-
-/** Log position right after the start-up records: where the first client-written event lands. */
-export function firstUserEventPosition(options: StartupOptions): number {
-  return startupRecords(options).reduce((position, record) => position + record.size, 0);
 }

@@ -13,12 +13,7 @@ export interface ConsumerStrategy {
 }
 
 /** The built-in strategy names (SystemNames.cs `SystemConsumerStrategies`, §3.14). */
-export const CONSUMER_STRATEGY_NAMES = [
-  'RoundRobin',
-  'DispatchToSingle',
-  'Pinned',
-  'PinnedByCorrelation',
-] as const;
+const CONSUMER_STRATEGY_NAMES = ['RoundRobin', 'DispatchToSingle', 'Pinned', 'PinnedByCorrelation'] as const;
 
 /** One of the built-in strategy names. */
 export type ConsumerStrategyName = (typeof CONSUMER_STRATEGY_NAMES)[number];

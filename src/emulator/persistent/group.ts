@@ -52,7 +52,7 @@ export interface GroupParameters extends GroupDefinition, GroupRuntime {
  * The .NET text of the exception the server's group constructor throws when `read_batch_size` is not below
  * `history_buffer_size`; the service turns it into a `persistent-subscription-failed` reason.
  */
-export const READ_BATCH_SIZE_TOO_LARGE =
+const READ_BATCH_SIZE_TOO_LARGE =
   "Specified argument was out of the range of valid values. (Parameter 'ReadBatchSize may not be greater than or equal to BufferSize')";
 
 /**

@@ -15,11 +15,6 @@ export function originalOf(resolved: ResolvedEvent): StoredEvent {
   return original;
 }
 
-/** A record handed out as it is. */
-export function unresolved(record: StoredEvent): ResolvedEvent {
-  return { event: record, link: undefined };
-}
-
 /**
  * Resolves a `$>` record when the group asks for it (§3.7, §3.13): pages a group reads resolve like storage
  * reads, committed events like the service's own `ResolveLinkToEvent`, which fails a link it cannot parse.

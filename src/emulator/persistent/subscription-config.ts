@@ -5,10 +5,10 @@ import { newtonsoftLocalTime, toIndentedJson, type JsonValue } from './dotnet-js
 import type { FilterDescription } from './event-filter.js';
 
 /** Where the server keeps the definitions of all groups (SystemNames.cs `PersistentSubscriptionConfig`). */
-export const CONFIG_STREAM = '$persistentSubscriptionConfig';
+const CONFIG_STREAM = '$persistentSubscriptionConfig';
 
 /** The event type of a configuration snapshot, as the 24.10 server writes it. */
-export const CONFIG_EVENT_TYPE = '$PersistentConfig';
+const CONFIG_EVENT_TYPE = '$PersistentConfig';
 
 /** One group in the configuration (server: PersistentSubscriptionConfig.cs `PersistentSubscriptionEntry`). */
 export interface ConfigEntry {

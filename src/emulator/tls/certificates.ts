@@ -31,7 +31,7 @@ export interface EmulatorCertificates {
   nodeKey: string;
 }
 
-/** Options for {@link generateCertificates} and {@link generateCertificatesAsync}. */
+/** Options for {@link generateCertificates}. */
 export interface CertificateOptions {
   /**
    * Extra host names and IP addresses (IPv4 or IPv6, IPv6 optionally in brackets) to put in the node
@@ -71,20 +71,6 @@ const NODE_COMMON_NAME = 'eventstoredb-node';
 export function generateCertificates(options: CertificateOptions = {}): EmulatorCertificates {
   const caKeys = generateKeyPairSync('rsa', RSA_KEY_OPTIONS);
   const nodeKeys = generateKeyPairSync('rsa', RSA_KEY_OPTIONS);
-  return buildCertificates(caKeys, nodeKeys, options.hosts ?? []);
-}
-
-/**
- * Like {@link generateCertificates}, but generates both keys on libuv's thread pool, in parallel and
- * without blocking the event loop, which roughly halves the wall-clock time.
- *
- * @param options - extra SAN entries; see {@link CertificateOptions}.
- * @returns the CA certificate, the node certificate and the node's private key, all PEM.
- */
-export async function generateCertificatesAsync(
-  options: CertificateOptions = {},
-): Promise<EmulatorCertificates> {
-  const [caKeys, nodeKeys] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
   return buildCertificates(caKeys, nodeKeys, options.hosts ?? []);
 }
 

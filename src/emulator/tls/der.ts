@@ -36,7 +36,7 @@ export function encodeLength(length: number): Buffer {
 }
 
 /** One element from its identifier octet and contents. */
-export function element(tag: number, contents: Buffer): Buffer {
+function element(tag: number, contents: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(contents.length), contents]);
 }
 

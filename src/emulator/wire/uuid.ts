@@ -43,7 +43,3 @@ export function textToStructuredUuid(text: string): UUID {
 
 /** How a read asked for ids to be written (§3.11): NODE and PY ask for text, NET for structured. */
 export type UuidForm = 'string' | 'structured';
-
-export function uuidInForm(text: string, form: UuidForm): UUID {
-  return form === 'string' ? { value: { $case: 'string', value: text } } : textToStructuredUuid(text);
-}

@@ -6,7 +6,7 @@ const TICKS_PER_MS = 10_000n;
 const TICKS_PER_SECOND = 10_000_000n;
 
 /** `ClusterVNodeOptions.WriteTimeoutMs` default: the longest a batch may wait for `is_final` (§3.5). */
-export const SERVER_WRITE_TIMEOUT_MS = 2000;
+const SERVER_WRITE_TIMEOUT_MS = 2000;
 
 /** `Duration.MaxSeconds` of Google.Protobuf: the bounds of a valid (normalized) Duration. */
 const DURATION_MAX_SECONDS = 315_576_000_000n;

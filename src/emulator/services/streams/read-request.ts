@@ -20,10 +20,10 @@ import {
 } from './read-request-errors.js';
 
 /** The name reads of `$all` are authorised as (§3.7 step 3, §4). */
-export const ALL_STREAM = '$all';
+const ALL_STREAM = '$all';
 
 /** The search window `window.count` stands for (§3.9; Enumerator.cs `ReadBatchSize`). */
-export const DEFAULT_SEARCH_WINDOW = 32;
+const DEFAULT_SEARCH_WINDOW = 32;
 
 /** What a request reads, known once steps 1 and 2 of §3.7 have passed: enough for the access check. */
 export interface ReadTarget {
