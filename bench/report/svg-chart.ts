@@ -32,19 +32,33 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** The SVG document of the chart. */
-export function eventsPerSecondChart(results: BenchResults): string {
+/** A positive, finite rate, or undefined for a run that gave none. */
+function rateOf(figures: { readonly eventsPerSecond: number } | undefined): number | undefined {
+  const rate = figures?.eventsPerSecond;
+  return rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined;
+}
+
+/** The log-scale x axis: decades from `low` to `high`, mapped onto the plot's width. */
+interface Axis {
+  readonly low: number;
+  readonly high: number;
+  readonly plotWidth: number;
+  readonly xOf: (value: number) => number;
+}
+
+function axisOf(results: BenchResults): Axis {
   const values = results.summaries.flatMap((summary) =>
-    summary.clients.flatMap((client) => {
-      const rate = client.figures?.eventsPerSecond;
-      return rate !== undefined && Number.isFinite(rate) && rate > 0 ? [rate] : [];
-    }),
+    summary.clients.flatMap((client) => rateOf(client.figures) ?? []),
   );
   const low = Math.floor(Math.log10(Math.min(...values, 1_000)));
   const high = Math.ceil(Math.log10(Math.max(...values, 10_000)));
   const plotWidth = WIDTH - LABEL_WIDTH - RIGHT_MARGIN;
   const xOf = (value: number): number => LABEL_WIDTH + ((Math.log10(value) - low) / (high - low)) * plotWidth;
+  return { low, high, plotWidth, xOf };
+}
 
+/** The bars of every scenario, top down; returns them and the y where the axis goes. */
+function barsOf(results: BenchResults, axis: Axis): { parts: string[]; axisY: number } {
   const parts: string[] = [];
   let y = TOP;
   for (const summary of results.summaries) {
@@ -53,9 +67,9 @@ export function eventsPerSecondChart(results: BenchResults): string {
       `<text x="${LABEL_WIDTH - 8}" y="${y + groupHeight / 2 + 4}" text-anchor="end">${escapeXml(SCENARIOS[summary.scenario].label)}</text>`,
     );
     for (const client of summary.clients) {
-      const rate = client.figures?.eventsPerSecond;
-      if (rate !== undefined && Number.isFinite(rate) && rate > 0) {
-        const width = Math.max(1, xOf(rate) - LABEL_WIDTH);
+      const rate = rateOf(client.figures);
+      if (rate !== undefined) {
+        const width = Math.max(1, axis.xOf(rate) - LABEL_WIDTH);
         parts.push(
           `<rect x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${COLOURS[client.client]}"><title>${escapeXml(`${LABELS[client.client]}: ${Math.round(rate)} events/s`)}</title></rect>`,
           `<text x="${(LABEL_WIDTH + width + 4).toFixed(1)}" y="${y + BAR_HEIGHT - 4}" class="value">${shortRate(rate)}</text>`,
@@ -69,16 +83,26 @@ export function eventsPerSecondChart(results: BenchResults): string {
     }
     y += GROUP_GAP - BAR_GAP;
   }
+  return { parts, axisY: y };
+}
 
-  const axisY = y;
+/** The grid lines and labels of each decade. */
+function ticksOf(axis: Axis, axisY: number): string[] {
   const ticks: string[] = [];
-  for (let power = low; power <= high; power += 1) {
-    const x = xOf(10 ** power).toFixed(1);
+  for (let power = axis.low; power <= axis.high; power += 1) {
+    const x = axis.xOf(10 ** power).toFixed(1);
     ticks.push(
       `<line x1="${x}" y1="${TOP - 6}" x2="${x}" y2="${axisY}" class="grid"/>`,
       `<text x="${x}" y="${axisY + 16}" text-anchor="middle">${shortRate(10 ** power)}</text>`,
     );
   }
+  return ticks;
+}
+
+/** The SVG document of the chart. */
+export function eventsPerSecondChart(results: BenchResults): string {
+  const axis = axisOf(results);
+  const { parts, axisY } = barsOf(results, axis);
   const height = axisY + AXIS_HEIGHT;
   const legend = (['ours', 'official', 'floor'] as const).map((client, index) => {
     const x = LABEL_WIDTH + index * 210;
@@ -91,9 +115,9 @@ export function eventsPerSecondChart(results: BenchResults): string {
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="18" font-size="14" font-weight="bold">${escapeXml(`Events per second, median of ${results.rounds} round(s), log scale — Node ${m.node}, ${m.cores} cores, ${m.commit}`)}</text>`,
     ...legend,
-    ...ticks,
+    ...ticksOf(axis, axisY),
     ...parts,
-    `<text x="${LABEL_WIDTH + plotWidth / 2}" y="${axisY + 32}" text-anchor="middle">events/s (scenario 1: appends/s)</text>`,
+    `<text x="${LABEL_WIDTH + axis.plotWidth / 2}" y="${axisY + 32}" text-anchor="middle">events/s (scenario 1: appends/s)</text>`,
     '</svg>',
     '',
   ].join('\n');
