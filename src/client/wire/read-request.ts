@@ -78,10 +78,7 @@ export function streamReadRequest(request: StreamReadRequest): ReadReq {
  * The filter of a `$all` read or subscription: the event-type regex with the server's default search window.
  * The checkpoint multiplier must be positive (0 makes the server throw, §3.9); plain reads get no checkpoints.
  */
-function eventTypeFilterOf(
-  regex: string,
-  checkpointIntervalMultiplier = 1,
-): ReadReq_Options_FilterOptions {
+function eventTypeFilterOf(regex: string, checkpointIntervalMultiplier = 1): ReadReq_Options_FilterOptions {
   return {
     filter: { $case: 'eventType', value: { regex, prefix: [] } },
     window: { $case: 'count', value: EMPTY },
