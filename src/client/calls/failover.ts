@@ -25,21 +25,26 @@ export async function withFailover<T>(
 }
 
 /**
- * The messages of a streaming call, made again once on the node the client moves to when the first attempt
- * lost its node before the consumer was given anything; afterwards it is not (the consumer would see messages
- * twice), and the failure ends the stream.
+ * The items of a streaming call, made again once on the node the client moves to when the first attempt lost
+ * its node before the consumer was given anything; afterwards it is not (the consumer would see items twice),
+ * and the failure ends the stream. `select` picks the items to give the consumer from the call's messages
+ * (undefined skips one); it runs in the same loop, so that reads pay for one generator per message, not two.
+ * An error `select` throws ends the stream as it is: it is not a lost node.
  */
-export async function* streamWithFailover<T>(
+export async function* streamWithFailover<Message, Item>(
   context: ClientContext,
-  open: (node: NodeClients) => AsyncIterable<T>,
-): AsyncGenerator<T, void, undefined> {
+  open: (node: NodeClients) => AsyncIterable<Message>,
+  select: (message: Message) => Item | undefined,
+): AsyncGenerator<Item, void, undefined> {
   let node = await context.connection.ready();
   for (let attempt = 1; ; attempt += 1) {
     let delivered = false;
     try {
       for await (const message of open(node)) {
+        const item = select(message);
+        if (item === undefined) continue;
         delivered = true;
-        yield message;
+        yield item;
       }
       return;
     } catch (error) {

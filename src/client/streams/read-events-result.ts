@@ -45,23 +45,27 @@ export class ReadEventsResult implements AsyncIterable<RecordedEvent> {
     return events;
   }
 
-  async *#events(): AsyncGenerator<RecordedEvent, void, undefined> {
+  #events(): AsyncGenerator<RecordedEvent, void, undefined> {
     // The server's storage refuses a page size of 0 (IndexReader.cs `Ensure.Positive`), so a limit of 0 is
     // answered here: no events, and no call.
     const count = this.#request.options?.countOption;
-    if (count?.$case === 'count' && count.value === 0n) return;
+    if (count?.$case === 'count' && count.value === 0n) return noEvents();
     // A read that fails because its node went away or is not the leader before it yielded anything is
     // repeated once on the node the client moves to; after the first event it is not (it would repeat events).
-    const messages = streamWithFailover(this.#context, (node) =>
-      node.reads.read(this.#request, this.#control),
-    );
-    for await (const message of messages) {
-      if (message instanceof RecordedEvent) {
-        yield message;
-      } else if (message.kind === 'stream-not-found') {
+    return streamWithFailover(
+      this.#context,
+      (node) => node.reads.read(this.#request, this.#control),
+      (message) => {
+        if (message instanceof RecordedEvent) return message;
         // A missing or soft-deleted stream: one stream_not_found message, then OK (§3.7).
-        throw new StreamNotFoundError(this.#streamName ?? message.streamName);
-      }
-    }
+        if (message.kind === 'stream-not-found') {
+          throw new StreamNotFoundError(this.#streamName ?? message.streamName);
+        }
+        return undefined;
+      },
+    );
   }
 }
+
+/** The events of a read of none. */
+async function* noEvents(): AsyncGenerator<RecordedEvent, void, undefined> {}
