@@ -1,0 +1,65 @@
+/**
+ * The subscription methods of the facade: catch-up subscriptions, and persistent subscription groups with
+ * their consumers.
+ */
+import { createSubscription, type CreateSubscriptionOptions } from '../subscriptions/create-subscription.js';
+import {
+  readSubscription,
+  type ReadSubscriptionOptions,
+  type SubscriptionReadRequest,
+  type SubscriptionReadResponse,
+} from '../subscriptions/read-subscription.js';
+import {
+  type CatchUpSubscription,
+  subscribeAllEvents,
+  type SubscribeAllEventsOptions,
+} from '../subscriptions/subscribe-all-events.js';
+import { contextOf } from './client-core.js';
+import { StreamsClient } from './streams-client.js';
+
+/** The subscription methods of an {@link EsdbClient}; see there. */
+export class SubscriptionsClient extends StreamsClient {
+  /**
+   * A catch-up subscription to all streams: the events recorded after `commitPosition` (not the one at it),
+   * then new events as they are recorded, filtered by event type on the server (system events are left out by
+   * default). It never ends by itself: {@link CatchUpSubscription.close} it when done. No deadline applies
+   * unless `timeout` is given. On a secure server it needs an admin user, as reading all streams does.
+   *
+   * ```ts
+   * const subscription = client.subscribeAllEvents({ commitPosition });
+   * for await (const event of subscription) if (handle(event) === 'done') break;
+   * await subscription.close();
+   * ```
+   */
+  subscribeAllEvents(options?: SubscribeAllEventsOptions): CatchUpSubscription {
+    return subscribeAllEvents(contextOf(this), options);
+  }
+
+  // --- persistent subscriptions ---
+
+  /**
+   * Creates a persistent subscription group on all streams, which delivers the events (system events left out
+   * by default) from the first one, from the end (`fromEnd`), or from `commitPosition` (a persistent start is
+   * inclusive, so that event may be delivered too) to the consumers that read it with
+   * {@link EsdbClient.readSubscription}.
+   * @throws SubscriptionExistsError when the group already exists.
+   */
+  createSubscription(options: CreateSubscriptionOptions): Promise<void> {
+    return createSubscription(contextOf(this), options);
+  }
+
+  /**
+   * Connects a consumer to a persistent subscription group: `[readReq, readResp]`, where `readResp` is an
+   * async iterable of the events the group gives this consumer and `readReq` acknowledges them (`ack`,
+   * `nack`), in batches. Close it with `readResp.close()` (or `readReq.close()`), which sends the waiting
+   * acknowledgements first. No deadline applies unless `timeout` is given.
+   *
+   * ```ts
+   * const [readReq, readResp] = client.readSubscription({ groupName });
+   * for await (const event of readResp) readReq.ack(event.id);
+   * ```
+   */
+  readSubscription(options: ReadSubscriptionOptions): [SubscriptionReadRequest, SubscriptionReadResponse] {
+    return readSubscription(contextOf(this), options);
+  }
+}
