@@ -170,7 +170,7 @@ describe('persistent request messages', () => {
     const request = createAllSubscriptionRequest({
       groupName: 'g1',
       start: { kind: 'position', commitPosition: 1234n },
-      eventTypeRegex: '^(?!(?:\\$.*)$)',
+      filter: { regex: '^(?!(?:\\$.*)$)', byStreamName: false },
     });
     // Through the codec, as it goes on the wire.
     const decoded = CreateReq.decode(CreateReq.encode(request).finish());
@@ -207,7 +207,7 @@ describe('persistent request messages', () => {
     const fromEnd = createAllSubscriptionRequest({
       groupName: 'g2',
       start: { kind: 'end' },
-      eventTypeRegex: undefined,
+      filter: undefined,
     });
     const endOptions = fromEnd.options?.streamOption;
     expect(endOptions?.$case === 'all' ? endOptions.value : undefined).toEqual({

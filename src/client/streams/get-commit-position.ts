@@ -8,6 +8,7 @@ import type { ClientContext } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
+import { recordFilterOf } from '../wire/filter-options.js';
 import { allReadRequest } from '../wire/read-request.js';
 
 /** The options of {@link EsdbClient.getCommitPosition}. */
@@ -35,12 +36,13 @@ export async function getCommitPosition(
   const where = 'getCommitPosition';
   const { given, control } = methodOptions(options, KEYS, where, false);
   const request = allReadRequest({
+    resolveLinks: false,
     commitPosition: undefined,
     backwards: true,
     limit: 1n,
-    eventTypeRegex: eventTypeRegexOf(
-      undefined,
-      checkRegexList(given.filterExclude, `${where}: filterExclude`),
+    filter: recordFilterOf(
+      eventTypeRegexOf(undefined, checkRegexList(given.filterExclude, `${where}: filterExclude`)),
+      false,
     ),
   });
   // A one-event read: repeating it on another node is safe. It answers at once, so the default deadline applies.

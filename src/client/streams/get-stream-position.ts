@@ -34,6 +34,7 @@ export async function getStreamPosition(
     position: undefined,
     backwards: true,
     limit: 1n,
+    resolveLinks: false,
     lastStreamPosition: true,
   });
   // A one-event read: repeating it on another node is safe. It answers at once, so the default deadline applies.

@@ -14,6 +14,7 @@ import {
 import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
+import { recordFilterOf } from '../wire/filter-options.js';
 import { allReadRequest, streamReadRequest } from '../wire/read-request.js';
 import { ReadEventsResult } from './read-events-result.js';
 
@@ -64,6 +65,7 @@ export function readStreamEvents(context: ClientContext, options: ReadStreamEven
   const { given, control } = methodOptions(options, STREAM_KEYS, where, true);
   const streamName = checkStreamName(given.streamName, `${where}: streamName`);
   const request = streamReadRequest({
+    resolveLinks: false,
     streamName,
     position: given.position === undefined ? undefined : checkPosition(given.position, `${where}: position`),
     backwards: checkBoolean(given.backwards, `${where}: backwards`) ?? false,
@@ -80,15 +82,19 @@ export function readAllEvents(
   const where = 'readAllEvents';
   const { given, control } = methodOptions(options, ALL_KEYS, where, false);
   const request = allReadRequest({
+    resolveLinks: false,
     commitPosition:
       given.commitPosition === undefined
         ? undefined
         : checkPosition(given.commitPosition, `${where}: commitPosition`),
     backwards: checkBoolean(given.backwards, `${where}: backwards`) ?? false,
     limit: given.limit === undefined ? NO_LIMIT : checkLimit(given.limit, `${where}: limit`),
-    eventTypeRegex: eventTypeRegexOf(
-      checkRegexList(given.filterInclude, `${where}: filterInclude`),
-      checkRegexList(given.filterExclude, `${where}: filterExclude`),
+    filter: recordFilterOf(
+      eventTypeRegexOf(
+        checkRegexList(given.filterInclude, `${where}: filterInclude`),
+        checkRegexList(given.filterExclude, `${where}: filterExclude`),
+      ),
+      false,
     ),
   });
   return new ReadEventsResult(context, request, control, undefined);

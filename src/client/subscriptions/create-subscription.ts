@@ -8,6 +8,7 @@ import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
+import { recordFilterOf } from '../wire/filter-options.js';
 import { type AllSubscriptionStart, createAllSubscriptionRequest } from '../wire/persistent-requests.js';
 
 /** The options of {@link EsdbClient.createSubscription}. */
@@ -59,9 +60,12 @@ export async function createSubscription(
   const request = createAllSubscriptionRequest({
     groupName,
     start,
-    eventTypeRegex: eventTypeRegexOf(
-      checkRegexList(given.filterInclude, `${where}: filterInclude`),
-      checkRegexList(given.filterExclude, `${where}: filterExclude`),
+    filter: recordFilterOf(
+      eventTypeRegexOf(
+        checkRegexList(given.filterInclude, `${where}: filterInclude`),
+        checkRegexList(given.filterExclude, `${where}: filterExclude`),
+      ),
+      false,
     ),
   });
   // Persistent subscriptions live on the leader: a follower answers not-leader with its address (§3.1.1),

@@ -9,6 +9,7 @@ import { CallStopper } from '../calls/call-stopper.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
+import { recordFilterOf } from '../wire/filter-options.js';
 import { allSubscriptionRequest } from '../wire/read-request.js';
 import type { ReadReq } from '../../generated/streams.js';
 import { ResumableEvents } from './resumable-events.js';
@@ -111,13 +112,17 @@ export function subscribeAllEvents(
   const where = 'subscribeAllEvents';
   const { given, control } = methodOptions(options, KEYS, where, false);
   const request = allSubscriptionRequest({
+    resolveLinks: false,
     commitPosition:
       given.commitPosition === undefined
         ? undefined
         : checkPosition(given.commitPosition, `${where}: commitPosition`),
-    eventTypeRegex: eventTypeRegexOf(
-      checkRegexList(given.filterInclude, `${where}: filterInclude`),
-      checkRegexList(given.filterExclude, `${where}: filterExclude`),
+    filter: recordFilterOf(
+      eventTypeRegexOf(
+        checkRegexList(given.filterInclude, `${where}: filterInclude`),
+        checkRegexList(given.filterExclude, `${where}: filterExclude`),
+      ),
+      false,
     ),
   });
   return new CatchUpSubscription(context, request, control);

@@ -11,6 +11,7 @@ import {
   ReadReq_Nack_Action,
 } from '../../generated/persistent.js';
 import type { UUID } from '../../generated/shared.js';
+import { filterOptionsOf, type RecordFilter } from './filter-options.js';
 
 const EMPTY = {};
 
@@ -24,8 +25,8 @@ export type AllSubscriptionStart =
 export interface CreateAllSubscriptionRequest {
   readonly groupName: string;
   readonly start: AllSubscriptionStart;
-  /** The anchored event-type regex (event-type-filter.ts), or undefined for no filter. */
-  readonly eventTypeRegex: string | undefined;
+  /** The server-side filter, or undefined for none. */
+  readonly filter: RecordFilter | undefined;
 }
 
 /**
@@ -72,18 +73,11 @@ export function createAllSubscriptionRequest(request: CreateAllSubscriptionReque
                 }
               : { $case: start.kind, value: EMPTY },
           filterOption:
-            request.eventTypeRegex === undefined
+            request.filter === undefined
               ? { $case: 'noFilter', value: EMPTY }
-              : {
-                  $case: 'filter',
-                  value: {
-                    filter: { $case: 'eventType', value: { regex: request.eventTypeRegex, prefix: [] } },
-                    // The server takes only the expression for a group (PersistentSubscriptions.Create.cs);
-                    // the window and the multiplier get the values a read would (§3.9: positive).
-                    window: { $case: 'count', value: EMPTY },
-                    checkpointIntervalMultiplier: 1,
-                  },
-                },
+              : // The server takes only the expression for a group (PersistentSubscriptions.Create.cs);
+                // the window and the multiplier get the values a read would (§3.9: positive).
+                { $case: 'filter', value: filterOptionsOf(request.filter, 1) },
         },
       },
       // The legacy shape's stream (§3.14): not sent, the `all` option says it all.

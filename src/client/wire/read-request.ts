@@ -6,9 +6,9 @@
 import {
   type ReadReq,
   type ReadReq_Options,
-  type ReadReq_Options_FilterOptions,
   ReadReq_Options_ReadDirection,
 } from '../../generated/streams.js';
+import { filterOptionsOf, type RecordFilter } from './filter-options.js';
 
 /** A plain read of one stream. */
 export interface StreamReadRequest {
@@ -17,6 +17,8 @@ export interface StreamReadRequest {
   readonly position: bigint | undefined;
   readonly backwards: boolean;
   readonly limit: bigint;
+  /** Deliver the events `$>` links point to, with the links (§3.7). */
+  readonly resolveLinks: boolean;
   /** Ask for `last_stream_position` after the events (`control_option.compatibility` = 1, §3.7). */
   readonly lastStreamPosition?: boolean;
 }
@@ -30,21 +32,23 @@ export interface AllReadRequest {
   readonly commitPosition: bigint | undefined;
   readonly backwards: boolean;
   readonly limit: bigint;
-  /** The anchored event-type regex (event-type-filter.ts), or undefined for no filter. */
-  readonly eventTypeRegex: string | undefined;
+  /** Deliver the events `$>` links point to, with the links (§3.7). */
+  readonly resolveLinks: boolean;
+  /** The server-side filter, or undefined for none. */
+  readonly filter: RecordFilter | undefined;
 }
 
 const EMPTY = {};
 
 function commonOptions(
-  backwards: boolean,
-  limit: bigint,
+  request: StreamReadRequest | AllReadRequest,
 ): Pick<ReadReq_Options, 'readDirection' | 'resolveLinks' | 'countOption' | 'uuidOption'> {
+  const { backwards, limit } = request;
   return {
     readDirection: backwards
       ? ReadReq_Options_ReadDirection.Backwards
       : ReadReq_Options_ReadDirection.Forwards,
-    resolveLinks: false,
+    resolveLinks: request.resolveLinks,
     countOption: { $case: 'count', value: limit },
     uuidOption: { content: { $case: 'string', value: EMPTY } },
   };
@@ -54,7 +58,7 @@ function commonOptions(
 export function streamReadRequest(request: StreamReadRequest): ReadReq {
   return {
     options: {
-      ...commonOptions(request.backwards, request.limit),
+      ...commonOptions(request),
       streamOption: {
         $case: 'stream',
         value: {
@@ -74,23 +78,11 @@ export function streamReadRequest(request: StreamReadRequest): ReadReq {
   };
 }
 
-/**
- * The filter of a `$all` read or subscription: the event-type regex with the server's default search window.
- * The checkpoint multiplier must be positive (0 makes the server throw, §3.9); plain reads get no checkpoints.
- */
-function eventTypeFilterOf(regex: string, checkpointIntervalMultiplier = 1): ReadReq_Options_FilterOptions {
-  return {
-    filter: { $case: 'eventType', value: { regex, prefix: [] } },
-    window: { $case: 'count', value: EMPTY },
-    checkpointIntervalMultiplier,
-  };
-}
-
 /** The request of a `$all` read. */
 export function allReadRequest(request: AllReadRequest): ReadReq {
   return {
     options: {
-      ...commonOptions(request.backwards, request.limit),
+      ...commonOptions(request),
       streamOption: {
         $case: 'all',
         value: {
@@ -107,9 +99,9 @@ export function allReadRequest(request: AllReadRequest): ReadReq {
         },
       },
       filterOption:
-        request.eventTypeRegex === undefined
+        request.filter === undefined
           ? { $case: 'noFilter', value: EMPTY }
-          : { $case: 'filter', value: eventTypeFilterOf(request.eventTypeRegex) },
+          : { $case: 'filter', value: filterOptionsOf(request.filter, 1) },
       controlOption: undefined,
     },
   };
@@ -119,8 +111,10 @@ export function allReadRequest(request: AllReadRequest): ReadReq {
 export interface AllSubscriptionRequest {
   /** Deliver the events strictly after this commit position (§3.8); undefined: from the first event. */
   readonly commitPosition: bigint | undefined;
-  /** The anchored event-type regex (event-type-filter.ts), or undefined for no filter. */
-  readonly eventTypeRegex: string | undefined;
+  /** Deliver the events `$>` links point to, with the links (§3.8). */
+  readonly resolveLinks: boolean;
+  /** The server-side filter, or undefined for none. */
+  readonly filter: RecordFilter | undefined;
 }
 
 /**
@@ -134,7 +128,7 @@ export function allSubscriptionRequest(request: AllSubscriptionRequest): ReadReq
   return {
     options: {
       readDirection: ReadReq_Options_ReadDirection.Forwards,
-      resolveLinks: false,
+      resolveLinks: request.resolveLinks,
       countOption: { $case: 'subscription', value: EMPTY },
       uuidOption: { content: { $case: 'string', value: EMPTY } },
       streamOption: {
@@ -151,12 +145,9 @@ export function allSubscriptionRequest(request: AllSubscriptionRequest): ReadReq
         },
       },
       filterOption:
-        request.eventTypeRegex === undefined
+        request.filter === undefined
           ? { $case: 'noFilter', value: EMPTY }
-          : {
-              $case: 'filter',
-              value: eventTypeFilterOf(request.eventTypeRegex, SUBSCRIPTION_CHECKPOINT_MULTIPLIER),
-            },
+          : { $case: 'filter', value: filterOptionsOf(request.filter, SUBSCRIPTION_CHECKPOINT_MULTIPLIER) },
       controlOption: undefined,
     },
   };
