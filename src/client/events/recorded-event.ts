@@ -22,6 +22,8 @@ export interface RecordedEventInit {
   readonly commitPosition: bigint;
   /** When the server recorded the event: a Date, or milliseconds since the Unix epoch. */
   readonly recordedAt: Date | number;
+  /** The `$>` link record through which this event was read, when a link was resolved. Default: none. */
+  readonly link?: RecordedEvent | undefined;
 }
 
 /**
@@ -48,6 +50,13 @@ export class RecordedEvent {
    * increasing, not gapless).
    */
   readonly commitPosition: bigint;
+  /**
+   * The `$>` link record this event was read through, when the read or subscription resolved links
+   * (`resolveLinks`) and this event is a link's target; otherwise undefined. A link whose target is gone
+   * (deleted stream, truncated event) cannot be resolved: it is then returned as itself, an event of type `$>`
+   * with no `link` (docs/protocol.md §3.7).
+   */
+  readonly link: RecordedEvent | undefined;
   /** Milliseconds since the Unix epoch; kept as a number so that no mutable Date is shared. */
   readonly #recordedAtMs: number;
 
@@ -61,6 +70,7 @@ export class RecordedEvent {
     this.streamPosition = init.streamPosition;
     this.commitPosition = init.commitPosition;
     this.#recordedAtMs = typeof init.recordedAt === 'number' ? init.recordedAt : init.recordedAt.getTime();
+    this.link = init.link;
     // A subclass adds its own fields after this constructor returns, so it freezes the object itself.
     if (new.target === RecordedEvent) Object.freeze(this);
   }
