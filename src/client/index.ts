@@ -22,7 +22,12 @@ export type {
   SubscriptionReadRequest,
   SubscriptionReadResponse,
 } from './subscriptions/read-subscription.js';
-export { NewEvent, type NewEventOptions, DEFAULT_CONTENT_TYPE } from './events/new-event.js';
+export {
+  NewEvent,
+  type NewEventOptions,
+  type NewJsonEventOptions,
+  DEFAULT_CONTENT_TYPE,
+} from './events/new-event.js';
 export { RecordedEvent, type RecordedEventInit } from './events/recorded-event.js';
 export { PersistentRecordedEvent } from './events/persistent-recorded-event.js';
 export { ESDB_EVENTS_REGEX } from './wire/event-type-filter.js';

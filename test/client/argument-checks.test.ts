@@ -148,6 +148,12 @@ describe('reads', () => {
       /backwards must be a boolean/,
     ],
     [
+      'non-boolean resolveLinks',
+      () => client.readStreamEvents({ streamName: 's', resolveLinks: 1 as never }),
+      TypeError,
+      /readStreamEvents: resolveLinks must be a boolean/,
+    ],
+    [
       'unknown option',
       () => client.readStreamEvents({ streamName: 's', commitPosition: 1 } as never),
       TypeError,
@@ -182,6 +188,18 @@ describe('reads', () => {
       () => client.readAllEvents({ filterInclude: [''] }),
       TypeError,
       /filterInclude\[0\] must not be empty/,
+    ],
+    [
+      'non-boolean filterByStreamName',
+      () => client.readAllEvents({ filterByStreamName: 'yes' as never }),
+      TypeError,
+      /readAllEvents: filterByStreamName must be a boolean/,
+    ],
+    [
+      'non-boolean resolveLinks on $all',
+      () => client.readAllEvents({ resolveLinks: null as never }),
+      TypeError,
+      /readAllEvents: resolveLinks must be a boolean/,
     ],
     [
       'unknown option',

@@ -85,6 +85,21 @@ describe('RecordedEvent', () => {
     recordedAt.setFullYear(1999);
     expect(event.recordedAt.toISOString()).toBe('2024-01-02T03:04:05.678Z');
   });
+
+  test('holds the link it was read through, when given one', () => {
+    expect(new RecordedEvent(init).link).toBeUndefined();
+    const link = new RecordedEvent({
+      ...init,
+      type: '$>',
+      streamName: '$ce-stream',
+      data: Buffer.from('0@stream1'),
+    });
+    const event = new RecordedEvent({ ...init, link });
+    expect(event.link).toBe(link);
+    expect(() => {
+      (event as { link: RecordedEvent | undefined }).link = undefined;
+    }).toThrow(TypeError);
+  });
 });
 
 describe('event-type filters', () => {

@@ -115,6 +115,25 @@ test('a resolved link delivers the target event, acknowledged by the link id', (
     'orders-1',
     1,
   ]);
+  // The link record is there too, a plain RecordedEvent with its own fields.
+  expect(decoded.link).toBeInstanceOf(RecordedEvent);
+  expect(decoded.link).not.toBeInstanceOf(PersistentRecordedEvent);
+  expect(decoded.link).toMatchObject({
+    id: LINK_ID,
+    type: '$>',
+    streamName: '$ce-orders',
+    streamPosition: 2n,
+    commitPosition: 9000n,
+    link: undefined,
+  });
+  expect(Object.isFrozen(decoded.link)).toBe(true);
+});
+
+test('an event delivered without a link has no link', () => {
+  const decoded = decodePersistentReadResponse(
+    encode({ content: { $case: 'event', value: { event: recorded(EVENT_ID, 's', 0n, 'T', 1n) } } }),
+  ) as PersistentRecordedEvent;
+  expect(decoded.link).toBeUndefined();
 });
 
 test('a link whose target is gone is delivered itself, so that it can be acknowledged', () => {
@@ -129,7 +148,12 @@ test('a link whose target is gone is delivered itself, so that it can be acknowl
       },
     }),
   ) as PersistentRecordedEvent;
-  expect([decoded.id, decoded.ackId, decoded.type]).toEqual([LINK_ID, LINK_ID, '$>']);
+  expect([decoded.id, decoded.ackId, decoded.type, decoded.link]).toEqual([
+    LINK_ID,
+    LINK_ID,
+    '$>',
+    undefined,
+  ]);
 });
 
 test('structured ids are read too; an empty event message and unknown fields are ignored', () => {

@@ -2,7 +2,11 @@
 // the content oneof, both UUID forms, large positions, non-ASCII names and the server's metadata keys.
 import { decodeReadResponse } from '../../src/client/wire/read-response-decoder.js';
 import { RecordedEvent } from '../../src/client/index.js';
-import { type DeepPartial, ReadResp } from '../../src/generated/streams.js';
+import {
+  type DeepPartial,
+  ReadResp,
+  type ReadResp_ReadEvent_RecordedEvent,
+} from '../../src/generated/streams.js';
 
 const encode = (message: DeepPartial<ReadResp>): Uint8Array =>
   ReadResp.encode(ReadResp.fromPartial(message)).finish();
@@ -16,6 +20,7 @@ function eventMessage(overrides: {
   idValue?:
     | { $case: 'string'; value: string }
     | { $case: 'structured'; value: { mostSignificantBits: bigint; leastSignificantBits: bigint } };
+  link?: DeepPartial<ReadResp_ReadEvent_RecordedEvent>;
 }): DeepPartial<ReadResp> {
   return {
     content: {
@@ -37,7 +42,11 @@ function eventMessage(overrides: {
           customMetadata: Buffer.from('{"m":1}'),
           data: Buffer.from('{"d":2}'),
         },
-        position: { $case: 'commitPosition', value: overrides.commit ?? 4096n },
+        link: overrides.link,
+        position: {
+          $case: 'commitPosition',
+          value: overrides.link?.commitPosition ?? overrides.commit ?? 4096n,
+        },
       },
     },
   };
@@ -161,14 +170,85 @@ test('last_stream_position is kept, including 0; the others are ignored', () => 
   expect(decodeReadResponse(new Uint8Array())).toEqual({ kind: 'ignored' });
 });
 
-test('an unresolved link (no event) is ignored', () => {
+/** A RecordedEvent message of a `$>` link record at (`revision`, `position`) of `streamName`. */
+function linkRecord(
+  streamName: string,
+  revision: bigint,
+  position: bigint,
+  data: string,
+): DeepPartial<ReadResp_ReadEvent_RecordedEvent> {
+  return {
+    id: { value: { $case: 'string', value: 'ffeeddcc-bbaa-4988-8776-655443322110' } },
+    streamIdentifier: { streamName: Buffer.from(streamName) },
+    streamRevision: revision,
+    preparePosition: position,
+    commitPosition: position,
+    metadata: { type: '$>', 'content-type': 'application/octet-stream', created: '16040000000000000' },
+    customMetadata: Buffer.from('{"$causedBy":"x"}'),
+    data: Buffer.from(data),
+  };
+}
+
+test('a resolved link: the target is the event, the $> record its link (§3.7)', () => {
+  const decoded = decodeReadResponse(
+    encode(eventMessage({ commit: 4096n, link: linkRecord('$ce-orders', 3n, 9000n, '7@orders-1') })),
+  ) as RecordedEvent;
+  expect(decoded).toBeInstanceOf(RecordedEvent);
+  expect(decoded).toMatchObject({
+    id: '00112233-4455-6677-8899-aabbccddeeff',
+    type: 'OrderCreated',
+    streamName: 'orders-1',
+    streamPosition: 7n,
+    commitPosition: 4096n,
+  });
+  const link = decoded.link;
+  expect(link).toBeInstanceOf(RecordedEvent);
+  expect(link).toMatchObject({
+    id: 'ffeeddcc-bbaa-4988-8776-655443322110',
+    type: '$>',
+    contentType: 'application/octet-stream',
+    streamName: '$ce-orders',
+    streamPosition: 3n,
+    commitPosition: 9000n,
+    link: undefined,
+  });
+  expect(Buffer.from(link?.data ?? []).toString()).toBe('7@orders-1');
+  expect(Buffer.from(link?.metadata ?? []).toString()).toBe('{"$causedBy":"x"}');
+  expect(link?.recordedAt.toISOString()).toBe('2020-10-29T19:33:20.000Z');
+  expect([Object.isFrozen(decoded), Object.isFrozen(link)]).toEqual([true, true]);
+});
+
+test('an event read without a link has no link', () => {
+  expect((decodeReadResponse(encode(eventMessage({}))) as RecordedEvent).link).toBeUndefined();
+});
+
+test('a link whose target is gone (no event) is returned itself, with no link', () => {
   const decoded = decodeReadResponse(
     encode({
       content: {
         $case: 'event',
-        value: { link: { streamRevision: 1n }, position: { $case: 'noPosition', value: {} } },
+        value: {
+          link: linkRecord('links-1', 1n, 700n, '0@deleted-1'),
+          position: { $case: 'commitPosition', value: 700n },
+        },
       },
     }),
+  );
+  expect(decoded).toBeInstanceOf(RecordedEvent);
+  const event = decoded as RecordedEvent;
+  expect(event).toMatchObject({
+    type: '$>',
+    streamName: 'links-1',
+    streamPosition: 1n,
+    commitPosition: 700n,
+  });
+  expect(event.link).toBeUndefined();
+  expect(Buffer.from(event.data).toString()).toBe('0@deleted-1');
+});
+
+test('an event message with neither event nor link is ignored', () => {
+  const decoded = decodeReadResponse(
+    encode({ content: { $case: 'event', value: { position: { $case: 'noPosition', value: {} } } } }),
   );
   expect(decoded).toEqual({ kind: 'ignored' });
 });

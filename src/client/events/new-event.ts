@@ -27,7 +27,65 @@ export interface NewEventOptions {
   readonly contentType?: string | undefined;
 }
 
-const KNOWN_KEYS = new Set(['type', 'data', 'metadata', 'id', 'contentType']);
+/** What {@link NewEvent.json} makes a JSON event from. */
+export interface NewJsonEventOptions {
+  /** The event type, e.g. `OrderCreated`; must not be empty. */
+  readonly type: string;
+  /** The event's data: any value `JSON.stringify` can serialize (not `undefined`, a function or a bigint). */
+  readonly data: unknown;
+  /** The event's metadata, serialized as JSON likewise. Default: none (empty bytes). */
+  readonly metadata?: unknown;
+  /** The event id, a UUID in its 8-4-4-4-12 text form. Default: a random UUID. */
+  readonly id?: string | undefined;
+}
+
+const KNOWN_KEYS = ['type', 'data', 'metadata', 'id', 'contentType'];
+const JSON_KEYS = ['type', 'data', 'metadata', 'id'];
+const JSON_CONTENT_TYPE = 'application/json';
+
+/** Refuses anything but an options object with only `known` keys. */
+function checkOptionKeys(options: unknown, known: readonly string[], where: string): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${where}: the options must be an object { ${known.join(', ')} }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${where}: unknown option '${key}'; known options: ${known.join(', ')}`);
+    }
+  }
+}
+
+function checkType(type: unknown, where: string): string {
+  if (typeof type !== 'string' || type === '')
+    throw new TypeError(`${where}: type must be a non-empty string`);
+  return type;
+}
+
+function checkId(id: unknown, where: string): string | undefined {
+  if (id !== undefined && (typeof id !== 'string' || !isUuidText(id))) {
+    throw new TypeError(`${where}: id must be a UUID string like 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'`);
+  }
+  return id;
+}
+
+/** `JSON.stringify`, typed as it behaves: undefined for `undefined`, functions and symbols. */
+function jsonTextOf(value: unknown): string | undefined {
+  return JSON.stringify(value);
+}
+
+/** `value` as JSON text in UTF-8; a TypeError naming the option when JSON cannot represent it. */
+function jsonBytesOf(value: unknown, where: string): Uint8Array {
+  let text: string | undefined;
+  try {
+    text = jsonTextOf(value);
+  } catch (error: unknown) {
+    // A bigint, a cycle, or a throwing toJSON.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TypeError(`${where} cannot be serialized as JSON: ${reason}`, { cause: error });
+  }
+  if (text === undefined) throw new TypeError(`${where} cannot be serialized as JSON (${typeof value})`);
+  return Buffer.from(text, 'utf8');
+}
 
 /**
  * A new event, checked when it is made. It is frozen; its byte arrays are kept as given, not copied, so do not
@@ -50,29 +108,15 @@ export class NewEvent {
    */
   constructor(options: NewEventOptions) {
     const where = 'NewEvent';
-    if (typeof options !== 'object' || (options as unknown) === null) {
-      throw new TypeError(
-        `${where}: the options must be an object { type, data, metadata?, id?, contentType? }`,
-      );
-    }
-    for (const key of Object.keys(options)) {
-      if (!KNOWN_KEYS.has(key)) {
-        throw new TypeError(
-          `${where}: unknown option '${key}'; known options: type, data, metadata, id, contentType`,
-        );
-      }
-    }
+    checkOptionKeys(options, KNOWN_KEYS, where);
     const { type, data, metadata, id, contentType } = options;
-    if (typeof type !== 'string' || type === '')
-      throw new TypeError(`${where}: type must be a non-empty string`);
+    checkType(type, where);
     if (!(data instanceof Uint8Array))
       throw new TypeError(`${where}: data must be a Uint8Array (or a Buffer)`);
     if (metadata !== undefined && !(metadata instanceof Uint8Array)) {
       throw new TypeError(`${where}: metadata must be a Uint8Array (or a Buffer)`);
     }
-    if (id !== undefined && (typeof id !== 'string' || !isUuidText(id))) {
-      throw new TypeError(`${where}: id must be a UUID string like 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'`);
-    }
+    checkId(id, where);
     if (contentType !== undefined && (typeof contentType !== 'string' || contentType === '')) {
       throw new TypeError(`${where}: contentType must be a non-empty string`);
     }
@@ -82,6 +126,28 @@ export class NewEvent {
     this.id = id === undefined ? randomUUID() : id.toLowerCase();
     this.contentType = contentType ?? DEFAULT_CONTENT_TYPE;
     Object.freeze(this);
+  }
+
+  /**
+   * A new event whose data (and metadata, when given) is JSON: the values are serialized with
+   * `JSON.stringify`, and the content type is `application/json`, so that the server and other clients treat
+   * the data as JSON ({@link RecordedEvent.json} parses it back).
+   * @throws TypeError when an option is missing, of the wrong kind or unknown, or when `data` or `metadata`
+   * cannot be serialized as JSON (`undefined`, a function, a symbol, a bigint, a cycle).
+   */
+  static json(options: NewJsonEventOptions): NewEvent {
+    const where = 'NewEvent.json';
+    checkOptionKeys(options, JSON_KEYS, where);
+    const type = checkType(options.type, where);
+    const id = checkId(options.id, where);
+    return new NewEvent({
+      type,
+      data: jsonBytesOf(options.data, `${where}: data`),
+      metadata:
+        options.metadata === undefined ? undefined : jsonBytesOf(options.metadata, `${where}: metadata`),
+      id,
+      contentType: JSON_CONTENT_TYPE,
+    });
   }
 }
 

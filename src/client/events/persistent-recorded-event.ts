@@ -14,8 +14,9 @@ export class PersistentRecordedEvent extends RecordedEvent {
    */
   readonly retryCount: number;
   /**
-   * The id to acknowledge the delivery with: the id of the link event when the group delivered a resolved
-   * link, otherwise {@link RecordedEvent.id} (§3.14, Read step 4). `ack(event.id)` is translated to it too.
+   * The id to acknowledge the delivery with: the id of {@link RecordedEvent.link} when the group delivered a
+   * resolved link, otherwise {@link RecordedEvent.id} (§3.14, Read step 4). `ack(event.id)` is translated to it
+   * too.
    */
   readonly ackId: string;
 

@@ -26,6 +26,10 @@ export interface RecordedEventInit {
   readonly link?: RecordedEvent | undefined;
 }
 
+const JSON_CONTENT_TYPE = 'application/json';
+// Fatal, so that bytes that are not UTF-8 are reported rather than turned into replacement characters.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * A recorded event. Immutable: the object is frozen and {@link RecordedEvent.recordedAt} returns a new Date on
  * every access. The byte arrays are views into the received message, not copies; treat them as read-only.
@@ -78,5 +82,29 @@ export class RecordedEvent {
   /** When the server recorded the event (millisecond precision). A new Date on every access. */
   get recordedAt(): Date {
     return new Date(this.#recordedAtMs);
+  }
+
+  /**
+   * The event's data parsed as JSON (UTF-8). The type parameter is not checked: it only names what the caller
+   * expects the data to be.
+   * @throws TypeError when {@link RecordedEvent.contentType} is not `application/json`.
+   * @throws SyntaxError when the data is not valid UTF-8 JSON.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the caller's expectation
+  json<T = unknown>(): T {
+    if (this.contentType !== JSON_CONTENT_TYPE) {
+      throw new TypeError(
+        `RecordedEvent.json: event ${this.id} (${this.type}) has content type '${this.contentType}', ` +
+          `not '${JSON_CONTENT_TYPE}'`,
+      );
+    }
+    try {
+      return JSON.parse(utf8Decoder.decode(this.data)) as T;
+    } catch (error: unknown) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SyntaxError(`RecordedEvent.json: the data of event ${this.id} is not valid JSON: ${reason}`, {
+        cause: error,
+      });
+    }
   }
 }

@@ -31,16 +31,17 @@ export class StreamsClient extends ClientCore {
   }
 
   /**
-   * The events of one stream, in the order they were appended (or the reverse). Iterating a stream that does
-   * not exist throws StreamNotFoundError.
+   * The events of one stream, in the order they were appended (or the reverse), with `$>` links resolved on
+   * request. Iterating a stream that does not exist throws StreamNotFoundError.
    */
   readStreamEvents(options: ReadStreamEventsOptions): ReadEventsResult {
     return readStreamEvents(contextOf(this), options);
   }
 
   /**
-   * All recorded events, in the order they were committed (or the reverse), filtered by event type on the
-   * server. On a secure server, reading all streams needs an admin user (the server's default ACL, §4).
+   * All recorded events, in the order they were committed (or the reverse), filtered on the server by event
+   * type or stream name, with `$>` links resolved on request. On a secure server, reading all streams needs an
+   * admin user (the server's default ACL, §4).
    */
   readAllEvents(options?: ReadAllEventsOptions): ReadEventsResult {
     return readAllEvents(contextOf(this), options);

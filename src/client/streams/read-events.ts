@@ -1,7 +1,7 @@
 /**
  * `readStreamEvents` and `readAllEvents`: plain reads of one stream or of all streams (`$all`), forwards or
- * backwards, from a position, up to a limit, with server-side event-type filters for `$all`
- * (docs/protocol.md §3.7, §3.9).
+ * backwards, from a position, up to a limit, optionally resolving `$>` links, with server-side filters on event
+ * types or stream names for `$all` (docs/protocol.md §3.7, §3.9).
  */
 import {
   checkBoolean,
@@ -31,6 +31,11 @@ export interface ReadStreamEventsOptions extends CallControl {
   readonly backwards?: boolean | undefined;
   /** The most events to return. Default: no limit. */
   readonly limit?: number | bigint | undefined;
+  /**
+   * Return the event each `$>` link points to instead of the link, with the link as its
+   * {@link RecordedEvent.link}. A link whose target is gone is returned as itself. Default `false`.
+   */
+  readonly resolveLinks?: boolean | undefined;
 }
 
 /** The options of {@link EsdbClient.readAllEvents}. */
@@ -43,18 +48,42 @@ export interface ReadAllEventsOptions extends CallControl {
   /** Read from the end towards the start. Default `false`. */
   readonly backwards?: boolean | undefined;
   /**
-   * Regular expressions for event types to leave out; each must match the whole type. Ignored when
-   * `filterInclude` is not empty. Default `[ESDB_EVENTS_REGEX]`: system events are left out.
+   * Regular expressions for event types (or stream names, with `filterByStreamName`) to leave out; each must
+   * match the whole type or name. Ignored when `filterInclude` is not empty. Default `[ESDB_EVENTS_REGEX]`:
+   * system events (or system streams) are left out.
    */
   readonly filterExclude?: readonly string[] | undefined;
-  /** Regular expressions for the only event types to return; each must match the whole type. Default `[]`. */
+  /**
+   * Regular expressions for the only event types (or stream names, with `filterByStreamName`) to return; each
+   * must match the whole type or name. Default `[]`.
+   */
   readonly filterInclude?: readonly string[] | undefined;
+  /**
+   * Match `filterInclude` and `filterExclude` against the names of the events' streams instead of their types.
+   * Default `false`.
+   */
+  readonly filterByStreamName?: boolean | undefined;
   /** The most events to return, counted after filtering (the server filters). Default: no limit. */
   readonly limit?: number | bigint | undefined;
+  /**
+   * Return the event each `$>` link points to instead of the link, with the link as its
+   * {@link RecordedEvent.link}. The filters apply to the links themselves (type `$>`, the link's stream), so the
+   * default `filterExclude` leaves links out. A link whose target is gone is returned as itself.
+   * Default `false`.
+   */
+  readonly resolveLinks?: boolean | undefined;
 }
 
-const STREAM_KEYS = ['streamName', 'position', 'backwards', 'limit'];
-const ALL_KEYS = ['commitPosition', 'backwards', 'filterExclude', 'filterInclude', 'limit'];
+const STREAM_KEYS = ['streamName', 'position', 'backwards', 'limit', 'resolveLinks'];
+const ALL_KEYS = [
+  'commitPosition',
+  'backwards',
+  'filterExclude',
+  'filterInclude',
+  'filterByStreamName',
+  'limit',
+  'resolveLinks',
+];
 
 /** "No limit": PY's `sys.maxsize`, a count every server accepts (§5). */
 const NO_LIMIT = INT64_MAX;
@@ -65,7 +94,7 @@ export function readStreamEvents(context: ClientContext, options: ReadStreamEven
   const { given, control } = methodOptions(options, STREAM_KEYS, where, true);
   const streamName = checkStreamName(given.streamName, `${where}: streamName`);
   const request = streamReadRequest({
-    resolveLinks: false,
+    resolveLinks: checkBoolean(given.resolveLinks, `${where}: resolveLinks`) ?? false,
     streamName,
     position: given.position === undefined ? undefined : checkPosition(given.position, `${where}: position`),
     backwards: checkBoolean(given.backwards, `${where}: backwards`) ?? false,
@@ -82,7 +111,7 @@ export function readAllEvents(
   const where = 'readAllEvents';
   const { given, control } = methodOptions(options, ALL_KEYS, where, false);
   const request = allReadRequest({
-    resolveLinks: false,
+    resolveLinks: checkBoolean(given.resolveLinks, `${where}: resolveLinks`) ?? false,
     commitPosition:
       given.commitPosition === undefined
         ? undefined
@@ -94,7 +123,7 @@ export function readAllEvents(
         checkRegexList(given.filterInclude, `${where}: filterInclude`),
         checkRegexList(given.filterExclude, `${where}: filterExclude`),
       ),
-      false,
+      checkBoolean(given.filterByStreamName, `${where}: filterByStreamName`) ?? false,
     ),
   });
   return new ReadEventsResult(context, request, control, undefined);

@@ -3,8 +3,8 @@
  * objects: a delivered event becomes a {@link PersistentRecordedEvent}, the confirmation a small tagged object.
  */
 import { PersistentRecordedEvent } from '../events/persistent-recorded-event.js';
-import type { RecordedEventInit } from '../events/recorded-event.js';
-import { decodeRecordedEventInit } from './recorded-event-decoder.js';
+import { RecordedEvent } from '../events/recorded-event.js';
+import { type DecodedRecordedEvent, decodeRecordedEventInit } from './recorded-event-decoder.js';
 import { WireReader, WireType } from './wire-reader.js';
 
 /** `subscription_confirmation`: the first message of a Read, `<stream>::<group>` (§3.14, Read step 2). */
@@ -48,16 +48,17 @@ export function decodePersistentReadResponse(bytes: Uint8Array): PersistentReadM
 
 /**
  * ReadEvent: 1 event, 2 link, 3 commit_position / 4 no_position, 5 retry_count / 6 no_retry_count (§2.5).
- * The delivered event is `event` (the link's target when links are resolved); acknowledgements must name the
- * link's id when there is a link (§3.14, Read step 4; NODE acks `link?.id ?? event.id`). A link whose target
- * is gone arrives with no `event`: the link itself is then delivered, so that it can still be acknowledged.
+ * The delivered event is `event` (the link's target when links are resolved), with the `$>` record as its
+ * `link`; acknowledgements must name the link's id when there is a link (§3.14, Read step 4; NODE acks
+ * `link?.id ?? event.id`). A link whose target is gone arrives with no `event`: the link itself is then
+ * delivered, with no `link`, so that it can still be acknowledged (as stream reads return it).
  */
 function decodeReadEvent(
   reader: WireReader,
   end: number,
 ): PersistentRecordedEvent | IgnoredPersistentMessage {
-  let event: RecordedEventInit | undefined;
-  let link: RecordedEventInit | undefined;
+  let event: DecodedRecordedEvent | undefined;
+  let link: DecodedRecordedEvent | undefined;
   let retryCount = 0;
   while (reader.pos < end) {
     const tag = reader.uint32();
@@ -78,9 +79,12 @@ function decodeReadEvent(
       reader.skip(wireType);
     }
   }
-  const delivered = event ?? link;
-  if (delivered === undefined) return IGNORED;
-  return new PersistentRecordedEvent(delivered, retryCount, (link ?? delivered).id);
+  if (event === undefined) {
+    return link === undefined ? IGNORED : new PersistentRecordedEvent(link, retryCount, link.id);
+  }
+  if (link === undefined) return new PersistentRecordedEvent(event, retryCount, event.id);
+  event.link = new RecordedEvent(link);
+  return new PersistentRecordedEvent(event, retryCount, link.id);
 }
 
 function decodeConfirmation(reader: WireReader, end: number): SubscriptionConfirmationMessage {

@@ -3,8 +3,12 @@
  * become {@link RecordedEvent}s directly, the other members of the `content` oneof small tagged objects.
  * Subscriptions use the same decoder, hence the confirmation, checkpoint and caught-up members (§3.8).
  */
-import type { RecordedEvent } from '../events/recorded-event.js';
-import { decodeRecordedEvent, decodeStreamIdentifier } from './recorded-event-decoder.js';
+import { RecordedEvent } from '../events/recorded-event.js';
+import {
+  type DecodedRecordedEvent,
+  decodeRecordedEventInit,
+  decodeStreamIdentifier,
+} from './recorded-event-decoder.js';
 import { WireReader, WireType } from './wire-reader.js';
 
 /** `stream_not_found`: a plain read of a missing or soft-deleted stream (§3.7). */
@@ -42,7 +46,7 @@ export interface LastStreamPositionMessage {
 
 /**
  * Messages a reader has no use for: `first_stream_position`, `last_all_stream_position`, `fell_behind`, an
- * event whose link could not be resolved, or an unknown member.
+ * event message with neither event nor link in it, or an unknown member.
  */
 export interface IgnoredMessage {
   readonly kind: 'ignored';
@@ -112,19 +116,29 @@ export function decodeReadResponse(bytes: Uint8Array): ReadMessage {
   return message;
 }
 
-/** ReadEvent: 1 event, 2 link, 3 commit_position / 4 no_position. Links are not resolved, so `event` is it. */
+/**
+ * ReadEvent: 1 event, 2 link, 3 commit_position / 4 no_position (§3.7). A resolved link has both: the target
+ * becomes the RecordedEvent and the `$>` record its `link`. A link whose target is gone has no `event`: the link
+ * itself is returned, as the persistent decoder delivers it and NODE exposes it (PY drops it), so that a read
+ * shows every record it counted. Without a link this allocates no more than the event itself.
+ */
 function decodeReadEvent(reader: WireReader, end: number): RecordedEvent | IgnoredMessage {
-  let event: RecordedEvent | undefined;
+  let event: DecodedRecordedEvent | undefined;
+  let link: DecodedRecordedEvent | undefined;
   while (reader.pos < end) {
     const tag = reader.uint32();
-    if (tag >>> 3 === 1 && (tag & 7) === WireType.LengthDelimited) {
-      event = decodeRecordedEvent(reader, reader.delimitedEnd());
+    const field = tag >>> 3;
+    if (field === 1 && (tag & 7) === WireType.LengthDelimited) {
+      event = decodeRecordedEventInit(reader, reader.delimitedEnd());
+    } else if (field === 2 && (tag & 7) === WireType.LengthDelimited) {
+      link = decodeRecordedEventInit(reader, reader.delimitedEnd());
     } else {
       reader.skip(tag & 7);
     }
   }
-  // No event: a link whose target is gone (§3.7); PY skips these too.
-  return event ?? IGNORED;
+  if (event === undefined) return link === undefined ? IGNORED : new RecordedEvent(link);
+  if (link !== undefined) event.link = new RecordedEvent(link);
+  return new RecordedEvent(event);
 }
 
 function decodeConfirmation(reader: WireReader, end: number): string {

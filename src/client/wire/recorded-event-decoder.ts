@@ -4,7 +4,7 @@
  * 1 id (UUID), 2 stream_identifier, 3 stream_revision, 4 prepare_position, 5 commit_position,
  * 6 metadata (map: `type`, `created`, `content-type`, §3.10), 7 custom_metadata, 8 data.
  */
-import { RecordedEvent, type RecordedEventInit } from '../events/recorded-event.js';
+import type { RecordedEvent, RecordedEventInit } from '../events/recorded-event.js';
 import { RecentString } from './recent-string.js';
 import { uuidTextOfHalves } from './uuid.js';
 import { WireReader, WireType } from './wire-reader.js';
@@ -148,16 +148,19 @@ export function decodeStreamIdentifier(reader: WireReader, end: number): string 
   return name;
 }
 
-/** Decodes the RecordedEvent message that ends at `end` (the reader is at its first field). */
-export function decodeRecordedEvent(reader: WireReader, end: number): RecordedEvent {
-  return new RecordedEvent(decodeRecordedEventInit(reader, end));
+/**
+ * What a {@link RecordedEvent} is made from, as decoded. `link` starts undefined, in every object, so that all
+ * of them have one shape; a ReadEvent's decoder sets it when the message also carries the `$>` link record.
+ */
+export interface DecodedRecordedEvent extends RecordedEventInit {
+  link: RecordedEvent | undefined;
 }
 
 /**
- * Decodes the RecordedEvent message that ends at `end` into what a {@link RecordedEvent} is made from, for
- * callers that make a subclass of it (persistent subscriptions add the retry count).
+ * Decodes the RecordedEvent message that ends at `end` (the reader is at its first field) into what a
+ * {@link RecordedEvent} is made from, so that the caller can add the link and choose the class.
  */
-export function decodeRecordedEventInit(reader: WireReader, end: number): RecordedEventInit {
+export function decodeRecordedEventInit(reader: WireReader, end: number): DecodedRecordedEvent {
   let id = '';
   let streamName = '';
   let streamPosition = 0n;
@@ -212,5 +215,6 @@ export function decodeRecordedEventInit(reader: WireReader, end: number): Record
     streamPosition,
     commitPosition,
     recordedAt: system.recordedAtMs,
+    link: undefined,
   };
 }
