@@ -3,7 +3,20 @@
  * later versions added. The methods live in the facade's chain of classes (`facade/`), one concern per file;
  * this last link adds the management of persistent subscription groups.
  */
+import { contextOf } from './facade/client-core.js';
 import { SubscriptionsClient } from './facade/subscriptions-client.js';
+import { deleteSubscription, type DeleteSubscriptionOptions } from './subscriptions/delete-subscription.js';
+import {
+  getSubscriptionInfo,
+  type GetSubscriptionInfoOptions,
+} from './subscriptions/get-subscription-info.js';
+import { listSubscriptions, type ListSubscriptionsOptions } from './subscriptions/list-subscriptions.js';
+import { replayParkedEvents, type ReplayParkedEventsOptions } from './subscriptions/replay-parked-events.js';
+import {
+  restartSubscriptionsSubsystem,
+  type RestartSubscriptionsSubsystemOptions,
+} from './subscriptions/restart-subscriptions-subsystem.js';
+import type { SubscriptionInfo } from './subscriptions/subscription-info.js';
 
 /**
  * A client of an EventStoreDB / KurrentDB node or cluster over gRPC. With several hosts in the connection string
@@ -22,4 +35,71 @@ import { SubscriptionsClient } from './facade/subscriptions-client.js';
  * default deadline (`defaultDeadline`, 10 s); reads and subscriptions have none unless `timeout` is given. Bad
  * arguments throw a TypeError or RangeError before anything is sent.
  */
-export class EsdbClient extends SubscriptionsClient {}
+export class EsdbClient extends SubscriptionsClient {
+  // --- persistent subscription management ---
+  // Groups live on the leader, which a client with the default nodePreference ('leader') talks to.
+
+  /**
+   * What the server reports about a persistent subscription group: its settings (in the names and units of the
+   * create options), status, positions, counters and connected consumers. Without `streamName`, the group is
+   * one on all streams. Needs a server from 21.10.1 (older ones fail with a GrpcError, UNIMPLEMENTED); on a
+   * secure server, an authenticated user.
+   *
+   * ```ts
+   * const info = await client.getSubscriptionInfo({ groupName });
+   * console.log(info.status, info.lastCheckpointedPosition, info.connections.length);
+   * ```
+   * @throws SubscriptionNotFoundError when the group does not exist.
+   */
+  getSubscriptionInfo(options: GetSubscriptionInfoOptions): Promise<SubscriptionInfo> {
+    return getSubscriptionInfo(contextOf(this), options);
+  }
+
+  /**
+   * What the server reports about every persistent subscription group (on all streams and on each stream), or,
+   * with `streamName`, about the groups on that stream (`'$all'`: on all streams); an empty array when there
+   * are none. Needs a server from 21.10.1; on a secure server, an authenticated user.
+   *
+   * ```ts
+   * const groups = await client.listSubscriptions({ streamName: '$all' });
+   * ```
+   */
+  listSubscriptions(options?: ListSubscriptionsOptions): Promise<SubscriptionInfo[]> {
+    return listSubscriptions(contextOf(this), options);
+  }
+
+  /**
+   * Deletes a persistent subscription group; its connected consumers are dropped (their events iteration
+   * fails with a GrpcError, `persistent-subscription-dropped`). Without `streamName`, the group is one on all
+   * streams. On a secure server it needs an admin or operations user (`$admins`, `$ops`).
+   * @throws SubscriptionNotFoundError when the group does not exist.
+   */
+  deleteSubscription(options: DeleteSubscriptionOptions): Promise<void> {
+    return deleteSubscription(contextOf(this), options);
+  }
+
+  /**
+   * Gives a group's parked events (those nacked with `'park'`, or retried `maxRetryCount` times) to its
+   * consumers again, with `retryCount` 0: all of them, or those numbered below `stopAt` in the parked-events
+   * stream. It resolves once the server has started the replay. Without `streamName`, the group is one on all
+   * streams. Needs a server from 21.10.1; on a secure server, an admin or operations user.
+   *
+   * ```ts
+   * await client.replayParkedEvents({ groupName });
+   * ```
+   * @throws SubscriptionNotFoundError when the group does not exist.
+   */
+  replayParkedEvents(options: ReplayParkedEventsOptions): Promise<void> {
+    return replayParkedEvents(contextOf(this), options);
+  }
+
+  /**
+   * Restarts the server's persistent subscription subsystem: every consumer of every group is dropped (their
+   * events iteration fails with a GrpcError, `persistent-subscription-dropped`), and each group resumes after
+   * its last checkpoint, so events since then may be delivered again. It resolves once the restart has begun.
+   * Needs a server from 21.10.1; on a secure server, an admin or operations user.
+   */
+  restartSubscriptionsSubsystem(options?: RestartSubscriptionsSubsystemOptions): Promise<void> {
+    return restartSubscriptionsSubsystem(contextOf(this), options);
+  }
+}

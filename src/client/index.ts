@@ -22,6 +22,16 @@ export type {
   SubscriptionReadRequest,
   SubscriptionReadResponse,
 } from './subscriptions/read-subscription.js';
+export type { SubscriptionConnection, SubscriptionInfo } from './subscriptions/subscription-info.js';
+export type {
+  ConsumerStrategy,
+  PersistentSubscriptionSettings,
+} from './subscriptions/subscription-settings.js';
+export type { GetSubscriptionInfoOptions } from './subscriptions/get-subscription-info.js';
+export type { ListSubscriptionsOptions } from './subscriptions/list-subscriptions.js';
+export type { DeleteSubscriptionOptions } from './subscriptions/delete-subscription.js';
+export type { ReplayParkedEventsOptions } from './subscriptions/replay-parked-events.js';
+export type { RestartSubscriptionsSubsystemOptions } from './subscriptions/restart-subscriptions-subsystem.js';
 export {
   NewEvent,
   type NewEventOptions,
