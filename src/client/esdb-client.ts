@@ -70,7 +70,7 @@ export class EsdbClient extends SubscriptionsClient {
 
   /**
    * Deletes a persistent subscription group; its connected consumers are dropped (their events iteration
-   * fails with a GrpcError, `persistent-subscription-dropped`). Without `streamName`, the group is one on all
+   * fails with SubscriptionDroppedError). Without `streamName`, the group is one on all
    * streams. On a secure server it needs an admin or operations user (`$admins`, `$ops`).
    * @throws SubscriptionNotFoundError when the group does not exist.
    */
@@ -95,7 +95,7 @@ export class EsdbClient extends SubscriptionsClient {
 
   /**
    * Restarts the server's persistent subscription subsystem: every consumer of every group is dropped (their
-   * events iteration fails with a GrpcError, `persistent-subscription-dropped`), and each group resumes after
+   * events iteration fails with SubscriptionDroppedError), and each group resumes after
    * its last checkpoint, so events since then may be delivered again. It resolves once the restart has begun.
    * Needs a server from 21.10.1; on a secure server, an admin or operations user.
    */

@@ -57,6 +57,7 @@ export {
   SubscriptionNotFoundError,
   SubscriptionExistsError,
   MaximumSubscribersReachedError,
+  SubscriptionDroppedError,
   GrpcError,
   TlsMismatchError,
 } from './errors/esdb-errors.js';

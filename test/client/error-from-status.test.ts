@@ -17,6 +17,7 @@ import {
   StreamNotFoundError,
   SubscriptionExistsError,
   SubscriptionNotFoundError,
+  SubscriptionDroppedError,
   UnauthenticatedError,
 } from '../../src/client/index.js';
 
@@ -131,6 +132,7 @@ describe('errors with an exception trailer', () => {
     ['persistent-subscription-does-not-exist', Status.NOT_FOUND, SubscriptionNotFoundError],
     ['persistent-subscription-exists', Status.ALREADY_EXISTS, SubscriptionExistsError],
     ['maximum-subscribers-reached', Status.FAILED_PRECONDITION, MaximumSubscribersReachedError],
+    ['persistent-subscription-dropped', Status.CANCELLED, SubscriptionDroppedError],
   ])('%s carries the group and stream', (exception, code, errorClass) => {
     const error = errorFromStatus(
       status(code, 'text', { exception, 'stream-name': '$all', 'group-name': 'g1' }),
@@ -141,7 +143,6 @@ describe('errors with an exception trailer', () => {
 
   test.each([
     ['persistent-subscription-failed', Status.INTERNAL],
-    ['persistent-subscription-dropped', Status.CANCELLED],
     ['invalid-transaction', Status.INVALID_ARGUMENT],
     ['missing-required-metadata-property', Status.INVALID_ARGUMENT],
     ['user-not-found', Status.NOT_FOUND],

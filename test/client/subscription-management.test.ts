@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AccessDeniedError,
   EsdbClient,
-  GrpcError,
+  SubscriptionDroppedError,
   type PersistentRecordedEvent,
   SubscriptionNotFoundError,
   type SubscriptionReadRequest,
@@ -47,8 +47,8 @@ async function failureOf(readResp: SubscriptionReadResponse): Promise<unknown> {
 
 /** The consumer's iteration failed because the server dropped it (§3.14 Read step 8). */
 function expectDropped(error: unknown): void {
-  expect(error).toBeInstanceOf(GrpcError);
-  expect(error).toMatchObject({ trailers: { exception: 'persistent-subscription-dropped' } });
+  expect(error).toBeInstanceOf(SubscriptionDroppedError);
+  expect(error).toMatchObject({ grpcStatus: { trailers: { exception: 'persistent-subscription-dropped' } } });
 }
 
 describe.each(MODES)('subscription management (%s)', (mode) => {

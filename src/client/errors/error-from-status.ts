@@ -16,6 +16,7 @@ import {
   ServiceUnavailableError,
   StreamDeletedError,
   StreamNotFoundError,
+  SubscriptionDroppedError,
   SubscriptionExistsError,
   SubscriptionNotFoundError,
   UnauthenticatedError,
@@ -79,8 +80,10 @@ function errorOfException(
       return new SubscriptionExistsError(groupName, streamName, options);
     case 'maximum-subscribers-reached':
       return new MaximumSubscribersReachedError(groupName, streamName, options);
+    case 'persistent-subscription-dropped':
+      return new SubscriptionDroppedError(groupName, streamName, options);
     default:
-      // Another known kind (persistent-subscription-failed, -dropped, invalid-transaction, ...): the catch-all
+      // Another known kind (persistent-subscription-failed, invalid-transaction, ...): the catch-all
       // keeps it, exception key included.
       return undefined;
   }

@@ -187,6 +187,23 @@ export class MaximumSubscribersReachedError extends SubscriptionGroupError {
 }
 
 /**
+ * The server dropped a consumer of a persistent subscription group: the group was updated, deleted, or the
+ * subsystem restarted (docs/protocol.md §3.14, Read step 8). Connecting again reads the group as it is now.
+ */
+export class SubscriptionDroppedError extends SubscriptionGroupError {
+  override readonly name: string = 'SubscriptionDroppedError';
+
+  constructor(groupName: string | undefined, streamName: string | undefined, options: EsdbErrorOptions = {}) {
+    super(
+      `The server dropped this consumer of persistent subscription group '${groupName ?? ''}'.`,
+      groupName,
+      streamName,
+      options,
+    );
+  }
+}
+
+/**
  * Any other failed call: the catch-all, which keeps the gRPC status code, message and trailers so that nothing
  * the server said is lost.
  */
