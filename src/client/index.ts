@@ -14,7 +14,10 @@ export type { GetStreamPositionOptions } from './streams/get-stream-position.js'
 export type { GetCommitPositionOptions } from './streams/get-commit-position.js';
 export type { ReadStreamEventsOptions, ReadAllEventsOptions } from './streams/read-events.js';
 export type { ReadEventsResult } from './streams/read-events-result.js';
-export type { CatchUpSubscription, SubscribeAllEventsOptions } from './subscriptions/subscribe-all-events.js';
+export type { CatchUpSubscription } from './subscriptions/catch-up-subscription.js';
+export type { SubscribeAllEventsOptions } from './subscriptions/subscribe-all-events.js';
+export type { SubscribeStreamEventsOptions } from './subscriptions/subscribe-stream-events.js';
+export { CaughtUp, Checkpoint, type CatchUpItem } from './subscriptions/progress-items.js';
 export type { CreateSubscriptionOptions } from './subscriptions/create-subscription.js';
 export type {
   NackAction,

@@ -1,6 +1,7 @@
 // subscribeAllEvents against a server, in insecure and secure mode: the seed README's catch-up subscription
 // (recorded events, then live ones on the same subscription), its exclusive start, server-side filters, loops
-// that break and resume, close(), cancellation and deadlines, and argument checks.
+// that break and resume, close(), cancellation and deadlines, and argument checks. Progress items, stream-name
+// filters and links: subscribe-all-progress.test.ts.
 import {
   CancelledError,
   DeadlineExceededError,
@@ -263,6 +264,13 @@ describe.each(MODES)('subscribeAllEvents (%s)', (mode) => {
       /unknown option 'limit'/,
     );
     expect(() => client.subscribeAllEvents({ timeout: 0 })).toThrow(RangeError);
+    const subscribe = client.subscribeAllEvents.bind(client) as (options?: unknown) => unknown;
+    expect(() => subscribe({ filterByStreamName: 'yes' })).toThrow(
+      /subscribeAllEvents: filterByStreamName must be a boolean/,
+    );
+    expect(() => subscribe({ resolveLinks: null })).toThrow(/resolveLinks must be a boolean/);
+    expect(() => subscribe({ includeCaughtUp: 1 })).toThrow(/includeCaughtUp must be a boolean/);
+    expect(() => subscribe({ includeCheckpoints: 'no' })).toThrow(/includeCheckpoints must be a boolean/);
   });
 });
 

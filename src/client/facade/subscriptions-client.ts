@@ -9,11 +9,13 @@ import {
   type SubscriptionReadRequest,
   type SubscriptionReadResponse,
 } from '../subscriptions/read-subscription.js';
+import type { CatchUpSubscription } from '../subscriptions/catch-up-subscription.js';
+import type { CatchUpItem } from '../subscriptions/progress-items.js';
+import { subscribeAllEvents, type SubscribeAllEventsOptions } from '../subscriptions/subscribe-all-events.js';
 import {
-  type CatchUpSubscription,
-  subscribeAllEvents,
-  type SubscribeAllEventsOptions,
-} from '../subscriptions/subscribe-all-events.js';
+  subscribeStreamEvents,
+  type SubscribeStreamEventsOptions,
+} from '../subscriptions/subscribe-stream-events.js';
 import { contextOf } from './client-core.js';
 import { StreamsClient } from './streams-client.js';
 
@@ -21,18 +23,54 @@ import { StreamsClient } from './streams-client.js';
 export class SubscriptionsClient extends StreamsClient {
   /**
    * A catch-up subscription to all streams: the events recorded after `commitPosition` (not the one at it),
-   * then new events as they are recorded, filtered by event type on the server (system events are left out by
-   * default). It never ends by itself: {@link CatchUpSubscription.close} it when done. No deadline applies
-   * unless `timeout` is given. On a secure server it needs an admin user, as reading all streams does.
+   * then new events as they are recorded, filtered on the server by event type, or by stream name with
+   * `filterByStreamName` (system events are left out by default). It never ends by itself:
+   * {@link CatchUpSubscription.close} it when done. No deadline applies unless `timeout` is given. On a secure
+   * server it needs an admin user, as reading all streams does.
+   *
+   * With `includeCaughtUp: true` a {@link CaughtUp} item follows the recorded events; with
+   * `includeCheckpoints: true` {@link Checkpoint} items report the progress of a filtered subscription. The
+   * item type follows the flags: `RecordedEvent` without them, `RecordedEvent | Checkpoint` with
+   * `includeCheckpoints: true`, and so on (a flag typed `boolean` counts as set).
    *
    * ```ts
-   * const subscription = client.subscribeAllEvents({ commitPosition });
-   * for await (const event of subscription) if (handle(event) === 'done') break;
+   * const subscription = client.subscribeAllEvents({ commitPosition, includeCheckpoints: true });
+   * for await (const item of subscription) {
+   *   if (item instanceof Checkpoint) save(item.commitPosition);
+   *   else if (handle(item) === 'done') break;
+   * }
    * await subscription.close();
    * ```
    */
-  subscribeAllEvents(options?: SubscribeAllEventsOptions): CatchUpSubscription {
+  subscribeAllEvents<
+    WithCaughtUp extends boolean | undefined = false,
+    WithCheckpoints extends boolean | undefined = false,
+  >(
+    options?: SubscribeAllEventsOptions<WithCaughtUp, WithCheckpoints>,
+  ): CatchUpSubscription<CatchUpItem<WithCaughtUp, WithCheckpoints>> {
     return subscribeAllEvents(contextOf(this), options);
+  }
+
+  /**
+   * A catch-up subscription to one stream: its events recorded after `streamPosition` (not the one at it), or
+   * from its first event, then its new events as they are recorded. A stream that does not exist yet, or was
+   * soft-deleted, is not an error: the subscription waits for its events. It never ends by itself:
+   * {@link CatchUpSubscription.close} it when done. No deadline applies unless `timeout` is given.
+   *
+   * With `includeCaughtUp: true` a {@link CaughtUp} item follows the recorded events, and the item type is
+   * `RecordedEvent | CaughtUp`; otherwise it is `RecordedEvent`.
+   *
+   * ```ts
+   * const subscription = client.subscribeStreamEvents({ streamName, streamPosition });
+   * for await (const event of subscription) if (handle(event) === 'done') break;
+   * await subscription.close();
+   * ```
+   * @throws StreamDeletedError (from the loop) when the stream is tombstoned, before or during the subscription.
+   */
+  subscribeStreamEvents<WithCaughtUp extends boolean | undefined = false>(
+    options: SubscribeStreamEventsOptions<WithCaughtUp>,
+  ): CatchUpSubscription<CatchUpItem<WithCaughtUp>> {
+    return subscribeStreamEvents(contextOf(this), options);
   }
 
   // --- persistent subscriptions ---

@@ -119,7 +119,7 @@ export interface AllSubscriptionRequest {
 
 /**
  * The checkpoint interval multiplier of subscriptions: PY's default (`DEFAULT_CHECKPOINT_INTERVAL_MULTIPLIER`),
- * so a checkpoint every 5 × 32 records considered (§3.9). The client reads checkpoints and drops them.
+ * so a checkpoint every 5 × 32 records considered (§3.9), passed on to subscribers who ask for them.
  */
 const SUBSCRIPTION_CHECKPOINT_MULTIPLIER = 5;
 
@@ -148,6 +148,42 @@ export function allSubscriptionRequest(request: AllSubscriptionRequest): ReadReq
         request.filter === undefined
           ? { $case: 'noFilter', value: EMPTY }
           : { $case: 'filter', value: filterOptionsOf(request.filter, SUBSCRIPTION_CHECKPOINT_MULTIPLIER) },
+      controlOption: undefined,
+    },
+  };
+}
+
+/** A catch-up subscription to one stream. */
+export interface StreamSubscriptionRequest {
+  readonly streamName: string;
+  /** Deliver the events strictly after this stream position (§3.8); undefined: from the first event. */
+  readonly position: bigint | undefined;
+  /** Deliver the events `$>` links point to, with the links (§3.8). */
+  readonly resolveLinks: boolean;
+}
+
+/**
+ * The request of a catch-up subscription to one stream: a forwards Read whose count option is `subscription`
+ * and which names no filter (§3.7, the five valid combinations).
+ */
+export function streamSubscriptionRequest(request: StreamSubscriptionRequest): ReadReq {
+  return {
+    options: {
+      readDirection: ReadReq_Options_ReadDirection.Forwards,
+      resolveLinks: request.resolveLinks,
+      countOption: { $case: 'subscription', value: EMPTY },
+      uuidOption: { content: { $case: 'string', value: EMPTY } },
+      streamOption: {
+        $case: 'stream',
+        value: {
+          streamIdentifier: { streamName: Buffer.from(request.streamName, 'utf8') },
+          revisionOption:
+            request.position !== undefined
+              ? { $case: 'revision', value: request.position }
+              : { $case: 'start', value: EMPTY },
+        },
+      },
+      filterOption: { $case: 'noFilter', value: EMPTY },
       controlOption: undefined,
     },
   };

@@ -103,3 +103,8 @@ export async function until(condition: () => boolean, timeoutMs = PATIENCE_MS): 
     await sleep(10);
   }
 }
+
+/** A `$>` link event pointing at event `position` of `streamName` (docs/protocol.md §3.13). */
+export function linkTo(position: number, streamName: string): NewEvent {
+  return new NewEvent({ type: '$>', data: utf8(`${position}@${streamName}`) });
+}
