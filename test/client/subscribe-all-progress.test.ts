@@ -230,7 +230,9 @@ describe.each(MODES)('subscribeAllEvents with progress items and other options (
       textOf(event.data),
     ];
     try {
-      expect((await take(resolved, 1)).map(summary)).toEqual([[targetStream, 0n, 'Placed', 'placed']]);
+      const [event] = await take(resolved, 1);
+      expect(event && summary(event)).toEqual([targetStream, 0n, 'Placed', 'placed']);
+      expect(event?.link && summary(event.link)).toEqual([linkStream, 0n, '$>', `0@${targetStream}`]);
       expect((await take(unresolved, 1)).map(summary)).toEqual([[linkStream, 0n, '$>', `0@${targetStream}`]]);
     } finally {
       await Promise.all([resolved.close(), unresolved.close()]);

@@ -191,14 +191,22 @@ describe.each(MODES)('subscribeStreamEvents (%s)', (mode) => {
       textOf(event.data),
     ];
     try {
-      expect((await take(resolved, 2)).map(asTarget)).toEqual([
+      const recorded = await take(resolved, 2);
+      expect(recorded.map(asTarget)).toEqual([
         [targetStream, 1n, 'Paid', 'paid'],
         [targetStream, 0n, 'Placed', 'placed'],
       ]);
-      expect((await take(unresolved, 2)).map(asTarget)).toEqual([
+      // Each resolved event carries the link record it was reached through.
+      expect(recorded.map((event) => event.link && asTarget(event.link))).toEqual([
         [linkStream, 0n, '$>', `1@${targetStream}`],
         [linkStream, 1n, '$>', `0@${targetStream}`],
       ]);
+      const links = await take(unresolved, 2);
+      expect(links.map(asTarget)).toEqual([
+        [linkStream, 0n, '$>', `1@${targetStream}`],
+        [linkStream, 1n, '$>', `0@${targetStream}`],
+      ]);
+      expect(links.map((event) => event.link)).toEqual([undefined, undefined]);
       await client.appendEvents({
         streamName: linkStream,
         expectedPosition: 1,
