@@ -25,7 +25,7 @@ afterAll(() => {
 });
 
 describe('the README examples', () => {
-  test('cover the client guide: constructor from the environment, streams, both subscriptions, close', () => {
+  test('cover the client guide: constructor from the environment, streams, subscriptions, management, close', () => {
     const all = examples.map((example) => example.code).join('\n');
     expect(examples.length).toBeGreaterThan(30);
     expect(examples[0]?.code).toContain('process.env.ESDB_HOST');
@@ -40,6 +40,17 @@ describe('the README examples', () => {
       'readSubscription',
       '.ack(',
       '.nack(',
+      'subscribeStreamEvents',
+      'includeCaughtUp',
+      'includeCheckpoints',
+      'resolveLinks',
+      'filterByStreamName',
+      'NewEvent.json',
+      '.json<',
+      'getSubscriptionInfo',
+      'listSubscriptions',
+      'replayParkedEvents',
+      'deleteSubscription',
     ]) {
       expect(all).toContain(method);
     }
