@@ -123,14 +123,23 @@ export interface AllSubscriptionRequest {
  */
 const SUBSCRIPTION_CHECKPOINT_MULTIPLIER = 5;
 
+/** What every catch-up subscription asks: forwards, then live (count option `subscription`, §3.8). */
+function subscriptionOptions(
+  resolveLinks: boolean,
+): Pick<ReadReq_Options, 'readDirection' | 'resolveLinks' | 'countOption' | 'uuidOption'> {
+  return {
+    readDirection: ReadReq_Options_ReadDirection.Forwards,
+    resolveLinks,
+    countOption: { $case: 'subscription', value: EMPTY },
+    uuidOption: { content: { $case: 'string', value: EMPTY } },
+  };
+}
+
 /** The request of a catch-up subscription to `$all`: a Read whose count option is `subscription` (§3.8). */
 export function allSubscriptionRequest(request: AllSubscriptionRequest): ReadReq {
   return {
     options: {
-      readDirection: ReadReq_Options_ReadDirection.Forwards,
-      resolveLinks: request.resolveLinks,
-      countOption: { $case: 'subscription', value: EMPTY },
-      uuidOption: { content: { $case: 'string', value: EMPTY } },
+      ...subscriptionOptions(request.resolveLinks),
       streamOption: {
         $case: 'all',
         value: {
@@ -169,10 +178,7 @@ export interface StreamSubscriptionRequest {
 export function streamSubscriptionRequest(request: StreamSubscriptionRequest): ReadReq {
   return {
     options: {
-      readDirection: ReadReq_Options_ReadDirection.Forwards,
-      resolveLinks: request.resolveLinks,
-      countOption: { $case: 'subscription', value: EMPTY },
-      uuidOption: { content: { $case: 'string', value: EMPTY } },
+      ...subscriptionOptions(request.resolveLinks),
       streamOption: {
         $case: 'stream',
         value: {
