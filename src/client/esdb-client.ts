@@ -46,7 +46,7 @@ export class EsdbClient extends SubscriptionsClient {
    * checkpoint yet; the others carry on from their last one. Connected consumers are dropped (their events
    * iteration fails with SubscriptionDroppedError) and must connect again. A filter cannot be changed, nor can
    * the strategy `'PinnedByCorrelation'` be set or kept. Needs a server from 21.10.1; on a secure server, an
-   * admin or operations user. `timeout` covers both calls.
+   * admin or operations user. `timeout` applies to each of the two calls.
    *
    * ```ts
    * await client.updateSubscription({ groupName, messageTimeout: 60_000 });

@@ -16,7 +16,7 @@ import { SubscriptionReader } from './subscription-reader.js';
 
 /** The options of {@link EsdbClient.readSubscription}. */
 export interface ReadSubscriptionOptions extends CallControl {
-  /** The group to consume, as given to `createSubscription` (or `createStreamSubscription`). */
+  /** The name of the group to consume, as it was created. */
   readonly groupName: string;
   /** The most unacknowledged events the server may have in flight to this consumer. Default 150 (PY). */
   readonly bufferSize?: number | undefined;

@@ -126,12 +126,6 @@ async function currentGroup(
   return { group: { kind: 'stream', groupName, streamName, start: target.start ?? start }, settings };
 }
 
-/** The request control for the second call: what is left of the method's `timeout`, if it has one. */
-function remainingControl(control: CallControl, startedAt: number): CallControl {
-  if (control.timeout === undefined || control.timeout === Number.POSITIVE_INFINITY) return control;
-  return { ...control, timeout: Math.max(control.timeout - (performance.now() - startedAt), 1) };
-}
-
 /**
  * Updates the group.
  * @throws SubscriptionNotFoundError when the group does not exist; RangeError (after reading the group) when
@@ -141,7 +135,6 @@ export async function updateSubscription(
   context: ClientContext,
   options: UpdateSubscriptionOptions,
 ): Promise<void> {
-  const startedAt = performance.now();
   const where = 'updateSubscription';
   const { given, control } = methodOptions(options, KEYS, where, true);
   const groupName = checkGroupName(given.groupName, `${where}: groupName`);
@@ -152,8 +145,6 @@ export async function updateSubscription(
   const settings = settingsWith(current, changes);
   checkSettingsTogether(settings, changes, where);
   const request = updateSubscriptionRequest(group, updatableSettings(settings, where));
-  // The server reads no `requires-leader` here either; a follower's not-leader answer is followed once.
-  await withFailover(context, (node) =>
-    node.persistent.update(request, remainingControl(control, startedAt)),
-  );
+  // As for GetInfo, `timeout` bounds this call on its own, as PY's does (`update_subscription_to_all`).
+  await withFailover(context, (node) => node.persistent.update(request, control));
 }
