@@ -17,6 +17,7 @@ import {
   type RestartSubscriptionsSubsystemOptions,
 } from './subscriptions/restart-subscriptions-subsystem.js';
 import type { SubscriptionInfo } from './subscriptions/subscription-info.js';
+import { updateSubscription, type UpdateSubscriptionOptions } from './subscriptions/update-subscription.js';
 
 /**
  * A client of an EventStoreDB / KurrentDB node or cluster over gRPC. With several hosts in the connection string
@@ -36,6 +37,26 @@ import type { SubscriptionInfo } from './subscriptions/subscription-info.js';
  * arguments throw a TypeError or RangeError before anything is sent.
  */
 export class EsdbClient extends SubscriptionsClient {
+  /**
+   * Changes the given settings, or the start, of a persistent subscription group, and keeps the others as they
+   * are: the server's update replaces them all, so the client first reads the group's current ones (as
+   * {@link EsdbClient.getSubscriptionInfo} does) and sends them back with the changes. The two calls are not
+   * atomic: a change someone else makes in between is lost. Without `streamName`, the group is one on all
+   * streams. The start (`fromEnd`, `commitPosition` or `streamPosition`) matters only to a group with no
+   * checkpoint yet; the others carry on from their last one. Connected consumers are dropped (their events
+   * iteration fails with SubscriptionDroppedError) and must connect again. A filter cannot be changed, nor can
+   * the strategy `'PinnedByCorrelation'` be set or kept. Needs a server from 21.10.1; on a secure server, an
+   * admin or operations user. `timeout` applies to each of the two calls.
+   *
+   * ```ts
+   * await client.updateSubscription({ groupName, messageTimeout: 60_000 });
+   * ```
+   * @throws SubscriptionNotFoundError when the group does not exist.
+   */
+  updateSubscription(options: UpdateSubscriptionOptions): Promise<void> {
+    return updateSubscription(contextOf(this), options);
+  }
+
   // --- persistent subscription management ---
   // Groups live on the leader, which a client with the default nodePreference ('leader') talks to.
 

@@ -19,8 +19,11 @@ export type { SubscribeAllEventsOptions } from './subscriptions/subscribe-all-ev
 export type { SubscribeStreamEventsOptions } from './subscriptions/subscribe-stream-events.js';
 export { CaughtUp, Checkpoint, type CatchUpItem } from './subscriptions/progress-items.js';
 export type { CreateSubscriptionOptions } from './subscriptions/create-subscription.js';
+export type { CreateStreamSubscriptionOptions } from './subscriptions/create-stream-subscription.js';
+export type { UpdateSubscriptionOptions } from './subscriptions/update-subscription.js';
 export type {
   NackAction,
+  ReadStreamSubscriptionOptions,
   ReadSubscriptionOptions,
   SubscriptionReadRequest,
   SubscriptionReadResponse,
@@ -61,6 +64,7 @@ export {
   SubscriptionExistsError,
   MaximumSubscribersReachedError,
   SubscriptionDroppedError,
+  SubscriptionFailedError,
   GrpcError,
   TlsMismatchError,
 } from './errors/esdb-errors.js';

@@ -16,6 +16,7 @@ import {
   StreamDeletedError,
   StreamNotFoundError,
   SubscriptionExistsError,
+  SubscriptionFailedError,
   SubscriptionNotFoundError,
   SubscriptionDroppedError,
   UnauthenticatedError,
@@ -141,8 +142,23 @@ describe('errors with an exception trailer', () => {
     expect(error).toMatchObject({ groupName: 'g1', streamName: '$all' });
   });
 
+  test('persistent-subscription-failed carries the group, the stream and the reason', () => {
+    const reason =
+      'Invalid Start From position: commit position must be less than or equal to the last commit position in the transaction file.';
+    const error = errorFromStatus(
+      status(Status.INTERNAL, `Subscription group g1 on stream $all failed: '${reason}'`, {
+        exception: 'persistent-subscription-failed',
+        'stream-name': '$all',
+        'group-name': 'g1',
+        reason,
+      }),
+    );
+    expect(error).toBeInstanceOf(SubscriptionFailedError);
+    expect(error).toMatchObject({ groupName: 'g1', streamName: '$all', reason });
+    expect(error.message).toContain(reason);
+  });
+
   test.each([
-    ['persistent-subscription-failed', Status.INTERNAL],
     ['invalid-transaction', Status.INVALID_ARGUMENT],
     ['missing-required-metadata-property', Status.INVALID_ARGUMENT],
     ['user-not-found', Status.NOT_FOUND],

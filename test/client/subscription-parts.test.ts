@@ -4,9 +4,10 @@
 import { AckBatcher } from '../../src/client/subscriptions/ack-batcher.js';
 import { ResumableEvents } from '../../src/client/subscriptions/resumable-events.js';
 import { RequestQueue } from '../../src/client/calls/request-queue.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../src/client/subscriptions/subscription-settings.js';
+import { createAllSubscriptionRequest } from '../../src/client/wire/persistent-create-requests.js';
 import {
   acknowledgementMessage,
-  createAllSubscriptionRequest,
   persistentReadOptionsMessage,
 } from '../../src/client/wire/persistent-requests.js';
 import { CreateReq, ReadReq, ReadReq_Nack_Action } from '../../src/generated/persistent.js';
@@ -169,8 +170,9 @@ describe('persistent request messages', () => {
   test('Create: a group on $all with PY settings, the start and the filter', () => {
     const request = createAllSubscriptionRequest({
       groupName: 'g1',
-      start: { kind: 'position', commitPosition: 1234n },
+      start: { kind: 'position', commitPosition: 1234n, preparePosition: 1234n },
       filter: { regex: '^(?!(?:\\$.*)$)', byStreamName: false },
+      settings: DEFAULT_SUBSCRIPTION_SETTINGS,
     });
     // Through the codec, as it goes on the wire.
     const decoded = CreateReq.decode(CreateReq.encode(request).finish());
@@ -208,6 +210,7 @@ describe('persistent request messages', () => {
       groupName: 'g2',
       start: { kind: 'end' },
       filter: undefined,
+      settings: DEFAULT_SUBSCRIPTION_SETTINGS,
     });
     const endOptions = fromEnd.options?.streamOption;
     expect(endOptions?.$case === 'all' ? endOptions.value : undefined).toEqual({
@@ -217,7 +220,7 @@ describe('persistent request messages', () => {
   });
 
   test('Read: options name $all, the group, the buffer size and string ids; acks and nacks carry ids', () => {
-    const options = ReadReq.decode(ReadReq.encode(persistentReadOptionsMessage('g1', 150)).finish());
+    const options = ReadReq.decode(ReadReq.encode(persistentReadOptionsMessage('$all', 'g1', 150)).finish());
     expect(options.content).toEqual({
       $case: 'options',
       value: {

@@ -18,6 +18,7 @@ import {
   StreamNotFoundError,
   SubscriptionDroppedError,
   SubscriptionExistsError,
+  SubscriptionFailedError,
   SubscriptionNotFoundError,
   UnauthenticatedError,
 } from './esdb-errors.js';
@@ -82,8 +83,10 @@ function errorOfException(
       return new MaximumSubscribersReachedError(groupName, streamName, options);
     case 'persistent-subscription-dropped':
       return new SubscriptionDroppedError(groupName, streamName, options);
+    case 'persistent-subscription-failed':
+      return new SubscriptionFailedError(groupName, streamName, trailers.reason, options);
     default:
-      // Another known kind (persistent-subscription-failed, invalid-transaction, ...): the catch-all
+      // Another known kind (invalid-transaction, user-not-found, ...): the catch-all
       // keeps it, exception key included.
       return undefined;
   }

@@ -204,6 +204,32 @@ export class SubscriptionDroppedError extends SubscriptionGroupError {
 }
 
 /**
+ * The server refused a persistent subscription request (`persistent-subscription-failed`, docs/protocol.md
+ * §3.1.1): a group's start beyond the end of the log, an unknown consumer strategy, settings the server cannot
+ * use, or a subsystem in the wrong state for a restart. `reason` is the server's explanation.
+ */
+export class SubscriptionFailedError extends SubscriptionGroupError {
+  override readonly name: string = 'SubscriptionFailedError';
+  /** Why the server refused, in its words (the `reason` trailer), when it said. */
+  readonly reason: string | undefined;
+
+  constructor(
+    groupName: string | undefined,
+    streamName: string | undefined,
+    reason: string | undefined,
+    options: EsdbErrorOptions = {},
+  ) {
+    super(
+      `The server refused persistent subscription group '${groupName ?? ''}': ${reason ?? 'no reason given'}`,
+      groupName,
+      streamName,
+      options,
+    );
+    this.reason = reason;
+  }
+}
+
+/**
  * Any other failed call: the catch-all, which keeps the gRPC status code, message and trailers so that nothing
  * the server said is lost.
  */

@@ -2,8 +2,14 @@
  * The subscription methods of the facade: catch-up subscriptions, and persistent subscription groups with
  * their consumers.
  */
+import {
+  createStreamSubscription,
+  type CreateStreamSubscriptionOptions,
+} from '../subscriptions/create-stream-subscription.js';
 import { createSubscription, type CreateSubscriptionOptions } from '../subscriptions/create-subscription.js';
 import {
+  readStreamSubscription,
+  type ReadStreamSubscriptionOptions,
   readSubscription,
   type ReadSubscriptionOptions,
   type SubscriptionReadRequest,
@@ -77,10 +83,16 @@ export class SubscriptionsClient extends StreamsClient {
 
   /**
    * Creates a persistent subscription group on all streams, which delivers the events (system events left out
-   * by default) from the first one, from the end (`fromEnd`), or from `commitPosition` (a persistent start is
-   * inclusive, so that event may be delivered too) to the consumers that read it with
-   * {@link EsdbClient.readSubscription}.
-   * @throws SubscriptionExistsError when the group already exists.
+   * by default; `filterInclude`, `filterExclude` and `filterByStreamName` filter on the server) from the first
+   * one, from the end (`fromEnd`), or from `commitPosition` (a persistent start is inclusive, so that event may
+   * be delivered too) to the consumers that read it with {@link EsdbClient.readSubscription}. Settings not
+   * given are PY's (see {@link PersistentSubscriptionSettings}); bad ones are refused before anything is sent.
+   *
+   * ```ts
+   * await client.createSubscription({ groupName, consumerStrategy: 'RoundRobin', maxRetryCount: 3 });
+   * ```
+   * @throws SubscriptionExistsError when the group already exists; SubscriptionFailedError when the server
+   * refuses it (a `commitPosition` beyond the end of the log).
    */
   createSubscription(options: CreateSubscriptionOptions): Promise<void> {
     return createSubscription(contextOf(this), options);
@@ -99,5 +111,35 @@ export class SubscriptionsClient extends StreamsClient {
    */
   readSubscription(options: ReadSubscriptionOptions): [SubscriptionReadRequest, SubscriptionReadResponse] {
     return readSubscription(contextOf(this), options);
+  }
+
+  /**
+   * Creates a persistent subscription group on one stream (which need not exist yet), delivering its events
+   * from the first one, from the end (`fromEnd`), or from `streamPosition` (inclusive: the event at it is
+   * delivered first) to the consumers that read it with {@link EsdbClient.readStreamSubscription}. It takes the
+   * same settings as {@link EsdbClient.createSubscription}, with the same defaults.
+   *
+   * ```ts
+   * await client.createStreamSubscription({ groupName, streamName, streamPosition: 10n });
+   * ```
+   * @throws SubscriptionExistsError when the stream already has a group of that name.
+   */
+  createStreamSubscription(options: CreateStreamSubscriptionOptions): Promise<void> {
+    return createStreamSubscription(contextOf(this), options);
+  }
+
+  /**
+   * Connects a consumer to a persistent subscription group on a stream: `[readReq, readResp]`, as
+   * {@link EsdbClient.readSubscription} returns, with the same consumer options.
+   *
+   * ```ts
+   * const [readReq, readResp] = client.readStreamSubscription({ groupName, streamName });
+   * for await (const event of readResp) readReq.ack(event);
+   * ```
+   */
+  readStreamSubscription(
+    options: ReadStreamSubscriptionOptions,
+  ): [SubscriptionReadRequest, SubscriptionReadResponse] {
+    return readStreamSubscription(contextOf(this), options);
   }
 }

@@ -1,18 +1,21 @@
 /**
  * `createSubscription`: creates a persistent subscription group on all streams (`$all`) through
- * `PersistentSubscriptions.Create` (docs/protocol.md §3.14), with the seed client's settings. The seed's groups
- * receive the events of all streams, so the group's event source is `$all` (a 21.6+ server feature, §3.16).
+ * `PersistentSubscriptions.Create` (docs/protocol.md §3.14), with the given settings and the seed client's for
+ * the others. The seed's groups receive the events of all streams, so the group's event source is `$all` (a
+ * 21.6+ server feature, §3.16).
  */
-import { checkBoolean, checkGroupName, checkPosition, checkRegexList } from '../arguments/checks.js';
+import { checkBoolean, checkGroupName, checkRegexList } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { recordFilterOf } from '../wire/filter-options.js';
-import { type AllSubscriptionStart, createAllSubscriptionRequest } from '../wire/persistent-requests.js';
+import { createAllSubscriptionRequest } from '../wire/persistent-create-requests.js';
+import { allStartFrom, settingsForCreate } from './group-options.js';
+import { type PersistentSubscriptionSettings, SUBSCRIPTION_SETTING_KEYS } from './subscription-settings.js';
 
 /** The options of {@link EsdbClient.createSubscription}. */
-export interface CreateSubscriptionOptions extends CallControl {
+export interface CreateSubscriptionOptions extends CallControl, PersistentSubscriptionSettings {
   /** The name of the group of consumers; unique among the groups on all streams. */
   readonly groupName: string;
   /**
@@ -27,21 +30,37 @@ export interface CreateSubscriptionOptions extends CallControl {
    */
   readonly commitPosition?: number | bigint | undefined;
   /**
-   * Regular expressions for event types to leave out; each must match the whole type. Ignored when
-   * `filterInclude` is not empty. Default `[ESDB_EVENTS_REGEX]`: system events are left out (among them the
-   * group's own checkpoints).
+   * Regular expressions for event types (or stream names, with `filterByStreamName`) to leave out; each must
+   * match the whole type or name. Ignored when `filterInclude` is not empty. Default `[ESDB_EVENTS_REGEX]`:
+   * system events (or system streams) are left out, among them the group's own checkpoints.
    */
   readonly filterExclude?: readonly string[] | undefined;
-  /** Regular expressions for the only event types to deliver; each must match the whole type. Default `[]`. */
+  /**
+   * Regular expressions for the only event types (or stream names, with `filterByStreamName`) to deliver; each
+   * must match the whole type or name. Default `[]`.
+   */
   readonly filterInclude?: readonly string[] | undefined;
+  /**
+   * Match `filterInclude` and `filterExclude` against the names of the events' streams instead of their types.
+   * Default `false`.
+   */
+  readonly filterByStreamName?: boolean | undefined;
 }
 
-const KEYS = ['groupName', 'fromEnd', 'commitPosition', 'filterExclude', 'filterInclude'];
+const KEYS = [
+  'groupName',
+  'fromEnd',
+  'commitPosition',
+  'filterExclude',
+  'filterInclude',
+  'filterByStreamName',
+  ...SUBSCRIPTION_SETTING_KEYS,
+];
 
 /**
- * Creates the group. Settings are PY's defaults (§3.14 table): message timeout 30 s, up to 10 retries before
- * an event is parked, checkpoints after 2 s or 10 to 1 000 events, at most 5 consumers, DispatchToSingle.
- * @throws SubscriptionExistsError when a group of that name already exists on `$all`.
+ * Creates the group.
+ * @throws SubscriptionExistsError when a group of that name already exists on `$all`; SubscriptionFailedError
+ * when the server refuses it (a `commitPosition` beyond the end of the log).
  */
 export async function createSubscription(
   context: ClientContext,
@@ -49,24 +68,17 @@ export async function createSubscription(
 ): Promise<void> {
   const where = 'createSubscription';
   const { given, control } = methodOptions(options, KEYS, where, true);
-  const groupName = checkGroupName(given.groupName, `${where}: groupName`);
-  const fromEnd = checkBoolean(given.fromEnd, `${where}: fromEnd`) ?? false;
-  const start: AllSubscriptionStart =
-    given.commitPosition !== undefined
-      ? { kind: 'position', commitPosition: checkPosition(given.commitPosition, `${where}: commitPosition`) }
-      : fromEnd
-        ? { kind: 'end' }
-        : { kind: 'start' };
   const request = createAllSubscriptionRequest({
-    groupName,
-    start,
+    groupName: checkGroupName(given.groupName, `${where}: groupName`),
+    start: allStartFrom(given.fromEnd, given.commitPosition, where) ?? { kind: 'start' },
     filter: recordFilterOf(
       eventTypeRegexOf(
         checkRegexList(given.filterInclude, `${where}: filterInclude`),
         checkRegexList(given.filterExclude, `${where}: filterExclude`),
       ),
-      false,
+      checkBoolean(given.filterByStreamName, `${where}: filterByStreamName`) ?? false,
     ),
+    settings: settingsForCreate(given, where),
   });
   // Persistent subscriptions live on the leader: a follower answers not-leader with its address (§3.1.1),
   // which the client follows once. After UNAVAILABLE the group may exist already; the repeated create then

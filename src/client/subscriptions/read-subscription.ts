@@ -1,20 +1,22 @@
 /**
- * `readSubscription`: one consumer of a persistent subscription group created with `createSubscription`, as
- * the seed's pair of a "read request" (acknowledgements going to the server) and a "read response" (events
- * coming from it).
+ * `readSubscription` and `readStreamSubscription`: one consumer of a persistent subscription group on all
+ * streams or on one stream, as the seed's pair of a "read request" (acknowledgements going to the server) and a
+ * "read response" (events coming from it). Both take the same consumer options; only the group's source
+ * differs.
  */
-import { checkDuration, checkGroupName, checkPositiveInt32 } from '../arguments/checks.js';
-import { type CallControl, methodOptions } from '../calls/call-control.js';
+import { checkDuration, checkGroupName, checkPositiveInt32, checkStreamName } from '../arguments/checks.js';
+import { type CallControl, type MethodOptions, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { PersistentRecordedEvent } from '../events/persistent-recorded-event.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { isUuidText } from '../wire/uuid.js';
+import { ALL_STREAMS } from '../wire/persistent-management-requests.js';
 import { isNackAction, type NackAction } from '../wire/persistent-requests.js';
 import { SubscriptionReader } from './subscription-reader.js';
 
 /** The options of {@link EsdbClient.readSubscription}. */
 export interface ReadSubscriptionOptions extends CallControl {
-  /** The group to consume, as given to `createSubscription`. */
+  /** The name of the group to consume, as it was created. */
   readonly groupName: string;
   /** The most unacknowledged events the server may have in flight to this consumer. Default 150 (PY). */
   readonly bufferSize?: number | undefined;
@@ -30,6 +32,12 @@ export interface ReadSubscriptionOptions extends CallControl {
   readonly stoppingGrace?: number | undefined;
 }
 
+/** The options of {@link EsdbClient.readStreamSubscription}. */
+export interface ReadStreamSubscriptionOptions extends ReadSubscriptionOptions {
+  /** The stream the group is on, as given to `createStreamSubscription`. */
+  readonly streamName: string;
+}
+
 /** What a consumer can do with an event it cannot process (§3.14, Read step 5). */
 export type { NackAction };
 
@@ -40,6 +48,7 @@ const DEFAULT_MAX_ACK_DELAY_MS = 50;
 const DEFAULT_STOPPING_GRACE_MS = 200;
 
 const KEYS = ['groupName', 'bufferSize', 'maxAckBatchSize', 'maxAckDelay', 'stoppingGrace'];
+const STREAM_KEYS = ['streamName', ...KEYS];
 
 /** The id an acknowledgement names: an event's, or the given UUID text (lower-cased, as the server writes). */
 function eventIdOf(event: unknown, where: string): string {
@@ -108,8 +117,8 @@ export class SubscriptionReadResponse implements AsyncIterable<PersistentRecorde
   }
 
   /**
-   * The `<stream>::<group>` id the server confirmed the consumer with (`$all::<groupName>`), once the call has
-   * started; `undefined` before.
+   * The `<stream>::<group>` id the server confirmed the consumer with (`$all::<groupName>` for a group on all
+   * streams), once the call has started; `undefined` before.
    */
   get subscriptionId(): string | undefined {
     return this.#reader.subscriptionId;
@@ -140,8 +149,32 @@ export function readSubscription(
   options: ReadSubscriptionOptions,
 ): [SubscriptionReadRequest, SubscriptionReadResponse] {
   const where = 'readSubscription';
-  const { given, control } = methodOptions(options, KEYS, where, true);
+  return consumerOf(context, ALL_STREAMS, methodOptions(options, KEYS, where, true), where);
+}
+
+/**
+ * Checks the options and prepares a consumer of a group on a stream (`'$all'`: on all streams, as {@link
+ * SubscriptionInfo.streamName} names it); nothing is sent until its events are asked for.
+ */
+export function readStreamSubscription(
+  context: ClientContext,
+  options: ReadStreamSubscriptionOptions,
+): [SubscriptionReadRequest, SubscriptionReadResponse] {
+  const where = 'readStreamSubscription';
+  const checked = methodOptions(options, STREAM_KEYS, where, true);
+  const source = checkStreamName(checked.given.streamName, `${where}: streamName`);
+  return consumerOf(context, source, checked, where);
+}
+
+/** The consumer of the group on `source`, its options checked. */
+function consumerOf(
+  context: ClientContext,
+  source: string,
+  { given, control }: MethodOptions<ReadSubscriptionOptions>,
+  where: string,
+): [SubscriptionReadRequest, SubscriptionReadResponse] {
   const reader = new SubscriptionReader(context, {
+    source,
     groupName: checkGroupName(given.groupName, `${where}: groupName`),
     bufferSize:
       given.bufferSize === undefined

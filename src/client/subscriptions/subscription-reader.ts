@@ -1,8 +1,8 @@
 /**
- * One consumer of a persistent subscription group on `$all`: a `PersistentSubscriptions.Read` call (protocol
- * facts §3.14, Read), which is bidirectional. The server sends the confirmation, then events; the client sends
- * its options, then batches of acks and nacks. Closing flushes the batches, half-closes the request stream,
- * leaves the server a grace period to read what was sent, then cancels the call.
+ * One consumer of a persistent subscription group, on `$all` or on a stream: a `PersistentSubscriptions.Read`
+ * call (docs/protocol.md §3.14, Read), which is bidirectional. The server sends the confirmation, then events;
+ * the client sends its options, then batches of acks and nacks. Closing flushes the batches, half-closes the
+ * request stream, leaves the server a grace period to read what was sent, then cancels the call.
  */
 import type { ReadReq } from '../../generated/persistent.js';
 import type { CallControl } from '../calls/call-control.js';
@@ -20,6 +20,8 @@ import { ResumableEvents } from './resumable-events.js';
 
 /** How a reader behaves, its options checked. */
 export interface SubscriptionReaderSettings {
+  /** The group's event source: a stream name, or `$all`. */
+  readonly source: string;
   readonly groupName: string;
   /** The most unacknowledged events the server may have in flight to this consumer (`buffer_size`). */
   readonly bufferSize: number;
@@ -53,7 +55,9 @@ export class SubscriptionReader implements Closable {
     this.#context = context;
     this.#settings = settings;
     this.#stopper = new CallStopper(settings.control.signal);
-    this.#requests = new RequestQueue(persistentReadOptionsMessage(settings.groupName, settings.bufferSize));
+    this.#requests = new RequestQueue(
+      persistentReadOptionsMessage(settings.source, settings.groupName, settings.bufferSize),
+    );
     this.#batcher = new AckBatcher(this.#send, {
       maxBatchSize: settings.maxAckBatchSize,
       maxDelay: settings.maxAckDelay,
