@@ -9,7 +9,6 @@ import {
   SubscriptionNotFoundError,
 } from '../../src/client/index.js';
 import { infoWhen } from './support/group-info.js';
-import { createStreamGroup } from './support/stream-groups.js';
 import { take, textEvent, uniqueType } from './support/subscriptions.js';
 import { MODES, rejectionOf, uniqueStream, useClientTarget } from './support/target.js';
 
@@ -87,9 +86,9 @@ describe.each(MODES)('subscription info (%s)', (mode) => {
         events: [textEvent('A', '0'), textEvent('B', '1')],
       });
       const [fromStart, fromEnd, fromOne] = [uniqueGroup(), uniqueGroup(), uniqueGroup()];
-      await createStreamGroup(target(), streamName, fromStart);
-      await createStreamGroup(target(), streamName, fromEnd, 'end');
-      await createStreamGroup(target(), streamName, fromOne, 1n);
+      await client.createStreamSubscription({ groupName: fromStart, streamName });
+      await client.createStreamSubscription({ groupName: fromEnd, streamName, fromEnd: true });
+      await client.createStreamSubscription({ groupName: fromOne, streamName, streamPosition: 1n });
       const info = await infoWhen(
         client,
         { groupName: fromStart, streamName },
@@ -187,8 +186,8 @@ describe.each(MODES)('subscription info (%s)', (mode) => {
       await client.createSubscription({ groupName: onAll });
       const streamName = uniqueStream('list');
       const [first, second] = [uniqueGroup(), uniqueGroup()];
-      await createStreamGroup(target(), streamName, first);
-      await createStreamGroup(target(), streamName, second);
+      await client.createStreamSubscription({ groupName: first, streamName });
+      await client.createStreamSubscription({ groupName: second, streamName });
 
       const everything = await client.listSubscriptions();
       expect(namesOf(everything)).toEqual(expect.arrayContaining([onAll, first, second]));

@@ -12,7 +12,6 @@ import {
   type SubscriptionReadResponse,
 } from '../../src/client/index.js';
 import { infoWhen } from './support/group-info.js';
-import { createStreamGroup } from './support/stream-groups.js';
 import { nothingWithin, take, textEvent, uniqueType } from './support/subscriptions.js';
 import { AGAINST_EMULATOR, MODES, rejectionOf, uniqueStream, useClientTarget } from './support/target.js';
 
@@ -73,8 +72,8 @@ describe.each(MODES)('subscription management (%s)', (mode) => {
       const client = target().client();
       const streamName = uniqueStream('managed');
       const [doomed, kept] = [uniqueGroup(), uniqueGroup()];
-      await createStreamGroup(target(), streamName, doomed);
-      await createStreamGroup(target(), streamName, kept);
+      await client.createStreamSubscription({ groupName: doomed, streamName });
+      await client.createStreamSubscription({ groupName: kept, streamName });
       await client.deleteSubscription({ groupName: doomed, streamName });
       const error = await rejectionOf(client.getSubscriptionInfo({ groupName: doomed, streamName }));
       expect(error).toBeInstanceOf(SubscriptionNotFoundError);
