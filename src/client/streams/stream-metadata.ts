@@ -53,7 +53,7 @@ const ACL_KEYS = ['readRoles', 'writeRoles', 'deleteRoles', 'metaReadRoles', 'me
 
 /**
  * The most seconds the server can hold: it turns `$maxAge` and `$cacheControl` into a .NET TimeSpan, and a
- * larger value makes it ignore the whole metadata (`StreamMetadata.cs`, `TryFromJsonBytes`).
+ * larger value makes it ignore the whole metadata (§3.13.1).
  */
 const MAX_TIMESPAN_SECONDS = 922_337_203_685;
 

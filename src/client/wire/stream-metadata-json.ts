@@ -64,9 +64,9 @@ export function metadataOfJson(text: string): StreamMetadata {
 }
 
 /**
- * A server key with a value of the kind the server takes (`StreamMetadata.cs`, `FromJsonReader`: integers
- * written without a fraction, positive counts and durations, a non-negative `$tb`), as its field and value;
- * undefined for anything else, which stays in `custom`.
+ * A server key with a value of the kind the server takes (§3.13.1: integers written without a fraction,
+ * positive counts and durations, a non-negative `$tb`), as its field and value; undefined for anything else,
+ * which stays in `custom`.
  */
 function typedField(key: string, value: unknown, integer: string | undefined): [string, unknown] | undefined {
   const positive = integer !== undefined && BigInt(integer) > 0n ? Number(integer) : undefined;
@@ -92,7 +92,7 @@ function typedField(key: string, value: unknown, integer: string | undefined): [
   }
 }
 
-/** The roles of an `$acl` object; each entry is one name or a list of names on the wire. */
+/** The roles of an `$acl` object; each entry is one name or a list of names on the wire (§3.13.1). */
 function aclOf(json: Record<string, unknown>): StreamAcl {
   const acl: Record<string, readonly string[]> = {};
   for (const [field, wireKey] of ACL_WIRE_KEYS) {
