@@ -30,7 +30,6 @@ export interface GetStreamMetadataResult {
 }
 
 const KEYS = ['streamName'];
-const NO_METADATA: GetStreamMetadataResult = Object.freeze({ metadata: Object.freeze({}), position: null });
 
 /**
  * Reads the metastream backwards from its end, one event, as the official clients do; the newest metadata
@@ -57,7 +56,7 @@ export async function getStreamMetadata(
 }
 
 async function resultOf(messages: AsyncIterable<ReadMessage>): Promise<GetStreamMetadataResult> {
-  let result = NO_METADATA;
+  let result: GetStreamMetadataResult = { metadata: {}, position: null };
   for await (const message of messages) {
     if (message instanceof RecordedEvent) {
       result = {
