@@ -14,6 +14,11 @@ export type { GetStreamPositionOptions } from './streams/get-stream-position.js'
 export type { GetCommitPositionOptions } from './streams/get-commit-position.js';
 export type { ReadStreamEventsOptions, ReadAllEventsOptions } from './streams/read-events.js';
 export type { ReadEventsResult } from './streams/read-events-result.js';
+export type { DeleteStreamOptions } from './streams/delete-stream.js';
+export type { StreamAcl, StreamMetadata, StreamMetadataInit } from './streams/stream-metadata.js';
+export type { GetStreamMetadataOptions, GetStreamMetadataResult } from './streams/get-stream-metadata.js';
+export type { SetStreamMetadataOptions } from './streams/set-stream-metadata.js';
+export { ServerFeatures, type ServerFeaturesInit, type ServerMethod } from './features/server-features.js';
 export type { CatchUpSubscription } from './subscriptions/catch-up-subscription.js';
 export type { SubscribeAllEventsOptions } from './subscriptions/subscribe-all-events.js';
 export type { SubscribeStreamEventsOptions } from './subscriptions/subscribe-stream-events.js';

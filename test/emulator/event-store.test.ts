@@ -191,6 +191,29 @@ describe('stream metadata on reads (§3.13)', () => {
     expect(store.readStream('a')).toMatchObject({ firstVisible: 0 });
   });
 
+  test.each([
+    '{"$tb":1,"$maxCount":"2"}',
+    '{"$tb":1,"$maxAge":1.5}',
+    '{"$tb":1,"$cacheControl":null}',
+    '{"$tb":1,"$maxAge":922337203686}',
+    '{"$tb":1,"$tmp":1}',
+    '{"$tb":1,"$acl":[]}',
+    '{"$tb":1,"$acl":{"$x":"a"}}',
+    '{"$tb":1,"$acl":{"$r":[1]}}',
+  ])('metadata the server cannot read is ignored whole (§3.13.1): %s', (json) => {
+    const store = newStore();
+    store.append('a', any, [event(), event()]);
+    setMetadata(store, 'a', json);
+    expect(store.readStream('a')).toMatchObject({ firstVisible: 0 });
+  });
+
+  test('values read but not kept, and other keys, leave the rest of the metadata in force (§3.13.1)', () => {
+    const store = newStore();
+    store.append('a', any, [event(), event()]);
+    setMetadata(store, 'a', '{"$tb":1,"$maxCount":0,"$maxAge":-5,"$tmp":true,"$acl":{},"other":[1]}');
+    expect(store.readStream('a')).toMatchObject({ firstVisible: 1 });
+  });
+
   test('a metastream shows only its latest event', () => {
     const store = newStore();
     setMetadata(store, 'a', '{"x":1}');

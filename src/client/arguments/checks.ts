@@ -103,6 +103,25 @@ export function checkExpectedPosition(value: unknown, where: string): ExpectedSt
   return { kind: 'position', position };
 }
 
+/** `JSON.stringify`, typed as it behaves: undefined for `undefined`, functions and symbols. */
+function jsonTextOf(value: unknown): string | undefined {
+  return JSON.stringify(value);
+}
+
+/** A value JSON can represent, as JSON text. */
+export function checkJsonText(value: unknown, where: string): string {
+  let text: string | undefined;
+  try {
+    text = jsonTextOf(value);
+  } catch (error: unknown) {
+    // A bigint, a cycle, or a throwing toJSON.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TypeError(`${where} cannot be serialized as JSON: ${reason}`, { cause: error });
+  }
+  if (text === undefined) throw new TypeError(`${where} cannot be serialized as JSON (${typeof value})`);
+  return text;
+}
+
 /** An optional boolean. */
 export function checkBoolean(value: unknown, where: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;

@@ -5,6 +5,7 @@
 import { type Channel, type Client, createClientFactory } from 'nice-grpc';
 import { GossipDefinition } from '../../generated/gossip.js';
 import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
+import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
 import { StreamsDefinition } from '../../generated/streams.js';
 import { callPipeline, type CallPipelineSettings, type PipelineCallOptions } from '../calls/call-pipeline.js';
 import type { Endpoint } from '../discovery/discovery-settings.js';
@@ -26,6 +27,8 @@ export interface NodeClients {
   readonly persistentReads: Client<PersistentReadDefinition, PipelineCallOptions>;
   /** Gossip service. */
   readonly gossip: Client<typeof GossipDefinition, PipelineCallOptions>;
+  /** ServerFeatures service. */
+  readonly serverFeatures: Client<typeof ServerFeaturesDefinition, PipelineCallOptions>;
 }
 
 /** The clients of the node at `endpoint`, on `channel`, with the pipeline `settings` describe. */
@@ -43,5 +46,6 @@ export function nodeClientsOn(
     persistent: factory.create(PersistentSubscriptionsDefinition, channel),
     persistentReads: factory.create(PersistentReadDefinition, channel),
     gossip: factory.create(GossipDefinition, channel),
+    serverFeatures: factory.create(ServerFeaturesDefinition, channel),
   };
 }

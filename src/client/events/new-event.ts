@@ -2,6 +2,7 @@
  * A new event to append: its type, its data and metadata bytes, its id and the content type of its data.
  */
 import { randomUUID } from 'node:crypto';
+import { checkJsonText } from '../arguments/checks.js';
 import { isUuidText } from '../wire/uuid.js';
 
 /**
@@ -68,23 +69,9 @@ function checkId(id: unknown, where: string): string | undefined {
   return id;
 }
 
-/** `JSON.stringify`, typed as it behaves: undefined for `undefined`, functions and symbols. */
-function jsonTextOf(value: unknown): string | undefined {
-  return JSON.stringify(value);
-}
-
 /** `value` as JSON text in UTF-8; a TypeError naming the option when JSON cannot represent it. */
 function jsonBytesOf(value: unknown, where: string): Uint8Array {
-  let text: string | undefined;
-  try {
-    text = jsonTextOf(value);
-  } catch (error: unknown) {
-    // A bigint, a cycle, or a throwing toJSON.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TypeError(`${where} cannot be serialized as JSON: ${reason}`, { cause: error });
-  }
-  if (text === undefined) throw new TypeError(`${where} cannot be serialized as JSON (${typeof value})`);
-  return Buffer.from(text, 'utf8');
+  return Buffer.from(checkJsonText(value, where), 'utf8');
 }
 
 /**

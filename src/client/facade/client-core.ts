@@ -11,6 +11,8 @@ import { type EsdbClientOptions, settingsOf } from '../connection/client-options
 import { NodeConnection } from '../connection/node-connection.js';
 import { type ClusterMember, clusterMemberOf } from '../discovery/cluster-member.js';
 import type { Endpoint } from '../discovery/discovery-settings.js';
+import { getServerFeatures } from '../features/get-server-features.js';
+import type { ServerFeatures } from '../features/server-features.js';
 
 // Kept out of the classes' declared members, so the published types do not name the client's internals.
 const CONTEXTS = new WeakMap<ClientCore, ClientContext>();
@@ -59,6 +61,15 @@ export class ClientCore {
     const { control } = methodOptions(options, [], 'readGossip', false);
     const info = await withFailover(contextOf(this), (node) => node.gossip.read({}, control));
     return info.members.map(clusterMemberOf);
+  }
+
+  /**
+   * The version of the server the client talks to, and the gRPC methods it serves with their features
+   * (docs/protocol.md §3.16). The answer is kept: the server is asked again only after the client moved to
+   * another node. A server older than 21.10, which cannot answer, gives no version and no methods.
+   */
+  getServerFeatures(options?: CallControl): Promise<ServerFeatures> {
+    return getServerFeatures(contextOf(this), options);
   }
 
   /**

@@ -1,9 +1,15 @@
 /**
- * The stream methods of the facade: appends, positions and reads (and, as the client grows, deletes and
- * metadata). Each method checks nothing itself: it hands its options to its operation's module.
+ * The stream methods of the facade: appends, positions, reads, deletes and metadata. Each method checks
+ * nothing itself: it hands its options to its operation's module.
  */
 import { appendEvents, type AppendEventsOptions } from '../streams/append-events.js';
+import { deleteStream, type DeleteStreamOptions, tombstoneStream } from '../streams/delete-stream.js';
 import { getCommitPosition, type GetCommitPositionOptions } from '../streams/get-commit-position.js';
+import {
+  getStreamMetadata,
+  type GetStreamMetadataOptions,
+  type GetStreamMetadataResult,
+} from '../streams/get-stream-metadata.js';
 import { getStreamPosition, type GetStreamPositionOptions } from '../streams/get-stream-position.js';
 import type { ReadEventsResult } from '../streams/read-events-result.js';
 import {
@@ -12,6 +18,7 @@ import {
   readStreamEvents,
   type ReadStreamEventsOptions,
 } from '../streams/read-events.js';
+import { setStreamMetadata, type SetStreamMetadataOptions } from '../streams/set-stream-metadata.js';
 import { ClientCore, contextOf } from './client-core.js';
 
 /** The stream methods of an {@link EsdbClient}; see there. */
@@ -53,5 +60,52 @@ export class StreamsClient extends ClientCore {
    */
   getCommitPosition(options?: GetCommitPositionOptions): Promise<bigint> {
     return getCommitPosition(contextOf(this), options);
+  }
+
+  /**
+   * Deletes a stream, softly: reads of it then fail with StreamNotFoundError, as if it had never existed, until
+   * events are appended to it again; their positions continue after the deleted ones. `expectedPosition` is the
+   * position of the stream's last event, or by default no check.
+   * @returns the commit position of the record that marks the stream deleted.
+   * @throws StreamNotFoundError when the stream does not exist; ExpectedPositionError when its last event is not
+   * where `expectedPosition` says; StreamDeletedError when it was tombstoned.
+   */
+  deleteStream(options: DeleteStreamOptions): Promise<bigint> {
+    return deleteStream(contextOf(this), options);
+  }
+
+  /**
+   * Deletes a stream for good ("tombstones" it): reads of it and appends to it then fail with
+   * StreamDeletedError, and its name can never be used again. `expectedPosition` is the position of the
+   * stream's last event, `null` for a stream that must not exist, or by default no check.
+   * @returns the commit position of the tombstone.
+   * @throws ExpectedPositionError when the stream's last event is not where `expectedPosition` says;
+   * StreamNotFoundError when it expected a position of a stream that does not exist; StreamDeletedError when
+   * it was tombstoned already.
+   */
+  tombstoneStream(options: DeleteStreamOptions): Promise<bigint> {
+    return tombstoneStream(contextOf(this), options);
+  }
+
+  /**
+   * The metadata of a stream, and its position in the stream's metastream (`$$<streamName>`), which is the
+   * `expectedPosition` that `setStreamMetadata` then needs. A stream whose metadata was never set gives
+   * `{ metadata: {}, position: null }`.
+   * @throws AccessDeniedError when the user may not read the stream's metadata; StreamDeletedError when the
+   * stream was tombstoned.
+   */
+  getStreamMetadata(options: GetStreamMetadataOptions): Promise<GetStreamMetadataResult> {
+    return getStreamMetadata(contextOf(this), options);
+  }
+
+  /**
+   * Replaces the metadata of a stream: its maximum age and count of events, truncation, access-control list and
+   * the application's own keys.
+   * @returns the commit position of the metadata event.
+   * @throws ExpectedPositionError when the metadata is no longer at `expectedPosition` (someone else changed
+   * it); AccessDeniedError when the user may not write the stream's metadata.
+   */
+  setStreamMetadata(options: SetStreamMetadataOptions): Promise<bigint> {
+    return setStreamMetadata(contextOf(this), options);
   }
 }

@@ -9,7 +9,8 @@ import type { NewEvent } from '../events/new-event.js';
 
 const EMPTY = {};
 
-function expectedRevisionOf(expected: ExpectedState): AppendReq_Options['expectedStreamRevision'] {
+/** The expected-revision oneof of §3.2, shared by Append, Delete and Tombstone requests. */
+export function expectedRevisionOf(expected: ExpectedState): AppendReq_Options['expectedStreamRevision'] {
   switch (expected.kind) {
     case 'no-stream':
       return { $case: 'noStream', value: EMPTY };

@@ -43,6 +43,32 @@ function parseAcl(value: unknown): StreamAcl | undefined {
   };
 }
 
+const INTEGER_KEYS = ['$maxCount', '$maxAge', '$tb', '$cacheControl'];
+/** Seconds the server turns into a .NET TimeSpan, which overflows above this (§3.13.1). */
+const TIMESPAN_KEYS = ['$maxAge', '$cacheControl'];
+const MAX_TIMESPAN_SECONDS = 922_337_203_685;
+const ACL_KEYS = ['$r', '$w', '$d', '$mr', '$mw'];
+
+function aclReadable(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(([key, names]) => ACL_KEYS.includes(key) && roles(names) !== undefined);
+}
+
+/**
+ * Whether the server's reader gets through the metadata: one of its keys with a value of the wrong kind, or an
+ * unknown `$acl` member, makes it ignore the whole metadata (§3.13.1, server: StreamMetadata.cs).
+ */
+function readableByServer(fields: Record<string, unknown>): boolean {
+  for (const key of INTEGER_KEYS) {
+    if (!(key in fields)) continue;
+    const value = fields[key];
+    if (typeof value !== 'number' || !Number.isInteger(value)) return false;
+    if (TIMESPAN_KEYS.includes(key) && Math.abs(value) > MAX_TIMESPAN_SECONDS) return false;
+  }
+  if ('$tmp' in fields && typeof fields.$tmp !== 'boolean') return false;
+  return !('$acl' in fields) || aclReadable(fields.$acl);
+}
+
 /**
  * `$tb` arrives as a JSON number, and a soft delete writes 9223372036854775807, which a JS number cannot hold:
  * read it from the raw text so that the value survives exactly.
@@ -68,6 +94,7 @@ export function parseStreamMetadata(event: StoredEvent | undefined): StreamMetad
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return NO_METADATA;
   const fields = parsed as Record<string, unknown>;
+  if (!readableByServer(fields)) return NO_METADATA;
   return {
     maxCount: positiveInteger(fields.$maxCount),
     maxAgeSeconds: positiveInteger(fields.$maxAge),
