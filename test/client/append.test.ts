@@ -7,7 +7,6 @@ import {
   RecordedEvent,
   StreamDeletedError,
 } from '../../src/client/index.js';
-import { tombstone } from './support/raw-protocol.js';
 import {
   AGAINST_EMULATOR,
   MODES,
@@ -190,7 +189,7 @@ describe.each(MODES)('appendEvents (%s)', (mode) => {
     const streamName = uniqueStream();
     await client.appendEvents({ streamName, expectedPosition: null, events: [event('A', '1')] });
     // The client has no delete method yet: tombstone through the raw protocol client.
-    await tombstone(target(), streamName);
+    await client.tombstoneStream({ streamName });
     const error = await rejectionOf(
       client.appendEvents({ streamName, expectedPosition: -1, events: [event('B', '2')] }),
     );

@@ -3,7 +3,6 @@
 // readAllEvents' filterByStreamName. Links are made as the server's projections write them: events of type
 // `$>` whose data is `<eventNumber>@<streamName>` (docs/protocol.md §3.13).
 import { EsdbClient, NewEvent, RecordedEvent } from '../../src/client/index.js';
-import { softDelete, tombstone } from './support/raw-protocol.js';
 import { MODES, textOf, uniqueStream, useClientTarget, utf8 } from './support/target.js';
 
 const linkTo = (eventNumber: bigint | number, streamName: string): NewEvent =>
@@ -103,23 +102,26 @@ describe.each(MODES)('links (%s)', (mode) => {
   });
 
   test.each([
-    ['soft-deleted', softDelete],
-    ['tombstoned', tombstone],
-  ])('a link into a %s stream is returned itself, and counts towards the limit', async (_, remove) => {
-    const client = target().client();
-    const { targetName, linksName, linkPositions } = await linkedStreams(client);
-    await remove(target(), targetName);
-    const events = await client.readStreamEvents({ streamName: linksName, resolveLinks: true }).toArray();
-    expect(events.map(fieldsOf)).toEqual([
-      ['$>', linksName, 0n, linkPositions[0], `1@${targetName}`],
-      ['$>', linksName, 1n, linkPositions[1], `0@${targetName}`],
-    ]);
-    expect(events.map((event) => event.link)).toEqual([undefined, undefined]);
-    const first = await client
-      .readStreamEvents({ streamName: linksName, resolveLinks: true, limit: 1 })
-      .toArray();
-    expect(first.map((event) => event.streamPosition)).toEqual([0n]);
-  });
+    ['soft-deleted', 'deleteStream'],
+    ['tombstoned', 'tombstoneStream'],
+  ] as const)(
+    'a link into a %s stream is returned itself, and counts towards the limit',
+    async (_, remove) => {
+      const client = target().client();
+      const { targetName, linksName, linkPositions } = await linkedStreams(client);
+      await client[remove]({ streamName: targetName });
+      const events = await client.readStreamEvents({ streamName: linksName, resolveLinks: true }).toArray();
+      expect(events.map(fieldsOf)).toEqual([
+        ['$>', linksName, 0n, linkPositions[0], `1@${targetName}`],
+        ['$>', linksName, 1n, linkPositions[1], `0@${targetName}`],
+      ]);
+      expect(events.map((event) => event.link)).toEqual([undefined, undefined]);
+      const first = await client
+        .readStreamEvents({ streamName: linksName, resolveLinks: true, limit: 1 })
+        .toArray();
+      expect(first.map((event) => event.streamPosition)).toEqual([0n]);
+    },
+  );
 
   test('a link to an event past the end of its stream is returned itself', async () => {
     const client = target().client();

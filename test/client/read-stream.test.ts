@@ -2,7 +2,6 @@
 // inclusive positions both ways, limits, missing streams) and the streaming result (async iteration, toArray,
 // early exit).
 import { EsdbClient, NewEvent, RecordedEvent, StreamNotFoundError } from '../../src/client/index.js';
-import { softDelete } from './support/raw-protocol.js';
 import { MODES, rejectionOf, textOf, uniqueStream, useClientTarget, utf8 } from './support/target.js';
 
 describe.each(MODES)('readStreamEvents (%s)', (mode) => {
@@ -106,7 +105,7 @@ describe.each(MODES)('readStreamEvents (%s)', (mode) => {
   test('a soft-deleted stream reads as not found, and getStreamPosition is then null', async () => {
     const client = target().client();
     const streamName = await seedStream(client);
-    await softDelete(target(), streamName);
+    await client.deleteStream({ streamName });
     await expect(client.readStreamEvents({ streamName }).toArray()).rejects.toBeInstanceOf(
       StreamNotFoundError,
     );
