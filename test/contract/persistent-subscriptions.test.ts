@@ -1,6 +1,7 @@
 /**
  * Contract: persistent subscriptions to a stream and to `$all` with the official client, over grpc-js (§3.14).
- * The client's info/list/replay-parked calls go over HTTP and are not covered.
+ * The management calls (info, lists, parked-message replay, subsystem restart) are in persistent-management,
+ * persistent-lists and persistent-replay.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 
