@@ -157,6 +157,31 @@ describe.each(MODES)('subscribeToAll (%s)', (mode) => {
       expect(ids(all.events)).toEqual(wanted.map((event) => event.id));
     });
 
+    test('stream-name prefixes match streams starting with any of them, in catch-up and live', async () => {
+      const client = target().client();
+      const tag = randomUUID();
+      const start = positionOf(await client.appendToStream(uniqueStream('sub-all-marker'), makeEvents(1)));
+      const history = makeEvents(1);
+      await client.appendToStream(`sub-all-prefix-a-${tag}`, history);
+      await client.appendToStream(`sub-all-prefix-c-${tag}`, makeEvents(1));
+      await client.appendToStream(`x-sub-all-prefix-a-${tag}`, makeEvents(1));
+
+      const all = record(
+        client.subscribeToAll({
+          fromPosition: start,
+          filter: streamNameFilter({ prefixes: [`sub-all-prefix-a-${tag}`, `sub-all-prefix-b-${tag}`] }),
+        }),
+      );
+      await all.waitForSignal('caughtUp');
+      const live = makeEvents(1);
+      await client.appendToStream(`sub-all-prefix-b-${tag}-1`, live);
+      await all.waitForEvents(2);
+      await sleep(200);
+      // §3.9: a record matches when its stream name starts with one of the prefixes; a name that merely
+      // contains one (`x-…`) does not.
+      expect(ids(all.events)).toEqual([...history, ...live].map((event) => event.id));
+    });
+
     test('sends live checkpoints for records that do not match', async () => {
       const client = target().client();
       const tag = `T${randomUUID().replace(/-/g, '')}`;
