@@ -256,3 +256,66 @@ describe('positions', () => {
     expect(String(error)).toMatch(message);
   });
 });
+
+// The server reads positions and revisions as signed 64-bit numbers (docs/protocol.md §3.2): 2^64-1 would
+// arrive as -1, "no stream", so everything above 2^63-1 is refused before it is sent.
+describe('positions above 2^63-1', () => {
+  const TOO_BIG = 2n ** 63n;
+  const LARGEST = 2n ** 63n - 1n;
+
+  test.each<[string, (position: bigint) => unknown]>([
+    ['appendEvents expectedPosition', (position) => append({ expectedPosition: position })],
+    [
+      'readStreamEvents position',
+      (position) => client.readStreamEvents({ streamName: 's', position }).toArray(),
+    ],
+    [
+      'readAllEvents commitPosition',
+      (position) => client.readAllEvents({ commitPosition: position }).toArray(),
+    ],
+    [
+      'subscribeAllEvents commitPosition',
+      (position) => client.subscribeAllEvents({ commitPosition: position }),
+    ],
+    [
+      'subscribeStreamEvents streamPosition',
+      (position) => client.subscribeStreamEvents({ streamName: 's', streamPosition: position }),
+    ],
+    [
+      'deleteStream expectedPosition',
+      (position) => client.deleteStream({ streamName: 's', expectedPosition: position }),
+    ],
+    [
+      'setStreamMetadata expectedPosition',
+      (position) => client.setStreamMetadata({ streamName: 's', metadata: {}, expectedPosition: position }),
+    ],
+    [
+      'createStreamSubscription streamPosition',
+      (position) =>
+        client.createStreamSubscription({ groupName: 'g', streamName: 's', streamPosition: position }),
+    ],
+    [
+      'createSubscription commitPosition',
+      (position) => client.createSubscription({ groupName: 'g', commitPosition: position }),
+    ],
+  ])('%s: 2^63 and 2^64-1 are a RangeError', async (_, call) => {
+    for (const position of [TOO_BIG, 2n ** 64n - 1n]) {
+      // Some of these throw, the others reject: both are caught the same way.
+      const error = await Promise.resolve()
+        .then(() => call(position))
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RangeError);
+      expect(String(error)).toMatch(/must be at most 2\^63-1/);
+    }
+  });
+
+  test('2^63-1 itself is accepted (the read is prepared, nothing is sent)', () => {
+    expect(() => client.readStreamEvents({ streamName: 's', position: LARGEST })).not.toThrow();
+    expect(() => client.subscribeAllEvents({ commitPosition: LARGEST })).not.toThrow();
+  });
+
+  test('a read limit is a count, not a position: up to 2^64-1', () => {
+    expect(() => client.readStreamEvents({ streamName: 's', limit: 2n ** 64n - 1n })).not.toThrow();
+    expect(() => client.readStreamEvents({ streamName: 's', limit: 2n ** 64n })).toThrow(/at most 2\^64-1/);
+  });
+});

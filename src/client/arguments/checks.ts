@@ -67,17 +67,23 @@ function integerOf(value: unknown, where: string): bigint {
   throw new TypeError(`${where} must be a number or a bigint`);
 }
 
-/** A position that goes into a uint64 field: 0 ≤ value ≤ 2^64-1. */
+/**
+ * A position or revision: 0 ≤ value ≤ 2^63-1. The fields are uint64 on the wire, but the server reads them as
+ * signed numbers (docs/protocol.md §3.2), so a larger value would arrive negative: 2^64-1 as -1, "no stream".
+ */
 export function checkPosition(value: unknown, where: string): bigint {
   const position = integerOf(value, where);
   if (position < 0n) throw new RangeError(`${where} must not be negative, got ${position}`);
-  if (position > UINT64_MAX) throw new RangeError(`${where} must be at most 2^64-1, got ${position}`);
+  if (position > INT64_MAX) throw new RangeError(`${where} must be at most 2^63-1, got ${position}`);
   return position;
 }
 
-/** A read limit: 0 ≤ value ≤ 2^64-1. */
+/** A read limit, a count rather than a position: 0 ≤ value ≤ 2^64-1. */
 export function checkLimit(value: unknown, where: string): bigint {
-  return checkPosition(value, where);
+  const limit = integerOf(value, where);
+  if (limit < 0n) throw new RangeError(`${where} must not be negative, got ${limit}`);
+  if (limit > UINT64_MAX) throw new RangeError(`${where} must be at most 2^64-1, got ${limit}`);
+  return limit;
 }
 
 /** What an append expects of the stream: absent, at a position, or anything. */
@@ -99,7 +105,8 @@ export function checkExpectedPosition(value: unknown, where: string): ExpectedSt
   if (value === null) return { kind: 'no-stream' };
   const position = integerOf(value, where);
   if (position < 0n) return { kind: 'any' };
-  if (position > UINT64_MAX) throw new RangeError(`${where} must be at most 2^64-1, got ${position}`);
+  // Signed on the server (§3.2): 2^64-1 would be read as -1, "no stream", and the append would succeed.
+  if (position > INT64_MAX) throw new RangeError(`${where} must be at most 2^63-1, got ${position}`);
   return { kind: 'position', position };
 }
 

@@ -2,7 +2,7 @@
  * The options that creating and updating a persistent subscription group share: its start (`fromEnd`, and
  * `commitPosition` or `streamPosition`) and its settings, checked and turned into what the requests carry.
  */
-import { checkBoolean, checkPosition, INT64_MAX } from '../arguments/checks.js';
+import { checkBoolean, checkPosition } from '../arguments/checks.js';
 import {
   checkSettingsTogether,
   checkSubscriptionSettings,
@@ -15,16 +15,6 @@ import {
 } from './subscription-settings.js';
 
 /**
- * A start position: the server keeps positions as int64, and refuses or fails on larger ones (§3.14.2), so
- * 0 ≤ value ≤ 2^63-1.
- */
-function checkStartPosition(value: unknown, where: string): bigint {
-  const position = checkPosition(value, where);
-  if (position > INT64_MAX) throw new RangeError(`${where} must be at most 2^63-1, got ${position}`);
-  return position;
-}
-
-/**
  * The start of a group on `$all` from `fromEnd` and `commitPosition` (which wins); undefined when neither is
  * given. Events written over gRPC have the same commit and prepare positions (§3.12).
  */
@@ -35,7 +25,7 @@ export function allStartFrom(
 ): AllGroupStart | undefined {
   const end = checkBoolean(fromEnd, `${where}: fromEnd`);
   if (commitPosition !== undefined) {
-    const position = checkStartPosition(commitPosition, `${where}: commitPosition`);
+    const position = checkPosition(commitPosition, `${where}: commitPosition`);
     return { kind: 'position', commitPosition: position, preparePosition: position };
   }
   if (end === undefined) return undefined;
@@ -52,7 +42,7 @@ export function streamStartFrom(
   if (streamPosition !== undefined) {
     return {
       kind: 'position',
-      streamPosition: checkStartPosition(streamPosition, `${where}: streamPosition`),
+      streamPosition: checkPosition(streamPosition, `${where}: streamPosition`),
     };
   }
   if (end === undefined) return undefined;

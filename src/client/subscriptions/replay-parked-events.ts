@@ -2,7 +2,7 @@
  * `replayParkedEvents`: gives a persistent subscription group's parked events to its consumers again, through
  * `PersistentSubscriptions.ReplayParked` (docs/protocol.md §3.14, §3.14.1; servers from 21.10.1).
  */
-import { checkGroupName, checkPosition, INT64_MAX } from '../arguments/checks.js';
+import { checkGroupName, checkPosition } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
@@ -31,10 +31,9 @@ const KEYS = ['groupName', 'streamName', 'stopAt'];
  */
 function checkStopAt(value: unknown, where: string): bigint | undefined {
   if (value === undefined) return undefined;
+  // checkPosition keeps it within an int64.
   const stopAt = checkPosition(value, where);
-  if (stopAt < 1n || stopAt > INT64_MAX) {
-    throw new RangeError(`${where} must be between 1 and 2^63-1, got ${stopAt}`);
-  }
+  if (stopAt < 1n) throw new RangeError(`${where} must be at least 1, got ${stopAt}`);
   return stopAt;
 }
 
