@@ -303,6 +303,38 @@ describe('client settings', () => {
     expect(() => new EsdbClient(options as never)).toThrow(message);
   });
 
+  test.each([
+    ['a newline', 'localhost\nX-Injected: 1'],
+    ['an @', 'admin:s3cret@localhost'],
+    ['a bare colon', 's3cret:localhost'],
+    ['a port in the host', 'localhost:2113'],
+    ['a path', 'localhost/s3cret'],
+    ['a space inside', 'local s3cret'],
+    ['a malformed IPv6 literal', '[::1'],
+  ])('rejects a host with %s, without quoting it', (_, host) => {
+    let error: unknown;
+    try {
+      settingsOf({ host, port: 2113 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    const text = `${String(error)}\n${(error as Error).stack ?? ''}`;
+    expect(text).toMatch(/host must be a host name or an IP address/);
+    expect(text).not.toContain(host);
+    expect(text).not.toContain('s3cret');
+  });
+
+  test.each([
+    ['a name', 'node-1.example.com', 'node-1.example.com'],
+    ['an IPv4 address', '127.0.0.1', '127.0.0.1'],
+    ['a bare IPv6 address', '::1', '::1'],
+    ['a bracketed IPv6 address', '[fe80::1]', '[fe80::1]'],
+    ['surrounding spaces', ' localhost ', 'localhost'],
+  ])('accepts a host that is %s', (_, host, kept) => {
+    expect(settingsOf({ host, port: 2113 }).host).toBe(kept);
+  });
+
   test('a wrong password is never echoed', () => {
     let message = '';
     try {

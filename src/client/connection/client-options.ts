@@ -21,7 +21,13 @@ import {
   DEFAULT_KEEPALIVE_TIMEOUT_MS,
   DEFAULT_PORT,
 } from './connection-settings.js';
-import { checkConnectionName, checkDeadline, checkKeepAlive, checkPort } from './setting-checks.js';
+import {
+  checkConnectionName,
+  checkDeadline,
+  checkHost,
+  checkKeepAlive,
+  checkPort,
+} from './setting-checks.js';
 
 /**
  * A node given by host and port, as in the seed's constructor: host and port alone reach an "insecure" server
@@ -147,9 +153,7 @@ function readCaFile(path: string): Buffer {
 
 function settingsOfHost(options: EsdbClientHostOptions): ConnectionSettings {
   const where = 'EsdbClient options';
-  if (typeof options.host !== 'string' || options.host.trim() === '') {
-    throw new TypeError(`${where}: host must be a non-empty string`);
-  }
+  const host = checkHost(options.host, `${where}: host`);
   const port = options.port === undefined ? DEFAULT_PORT : checkPort(options.port, `${where}: port`);
   const { tls, serverCert } = transportOf(options, where);
   const credentials = credentialsOf(options, where);
@@ -160,7 +164,7 @@ function settingsOfHost(options: EsdbClientHostOptions): ConnectionSettings {
     );
   }
   return {
-    host: options.host.trim(),
+    host,
     port,
     discovery: undefined,
     nodePreference: DEFAULT_NODE_PREFERENCE,

@@ -2,6 +2,7 @@
  * Range checks of the connection settings that both ways of configuring a client share, with the official
  * clients' rules (NODE `Client` constructor): a deadline is positive; a keepalive value is -1 (off) or more.
  */
+import { isIPv6 } from 'node:net';
 
 /** Checks a deadline in milliseconds; `where` names the argument in the error. */
 export function checkDeadline(value: unknown, where: string): number {
@@ -38,4 +39,24 @@ export function checkConnectionName(value: unknown, where: string): string {
   if (!/^[\x20-\x7e]*$/.test(value))
     throw new TypeError(`${where} must be printable ASCII (it is sent as a header)`);
   return value;
+}
+
+/**
+ * Checks the seed's `host`: a host name, an IPv4 address, or an IPv6 address with or without brackets. Anything
+ * else (white space, control characters, `@`, `/`, `?`, `#`, or a `:` outside an IPv6 literal) is refused, and
+ * the message does not quote the value: a password typed into the wrong field must not reach a log.
+ */
+export function checkHost(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new TypeError(`${where} must be a non-empty string`);
+  const host = value.trim();
+  const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIPv6(literal)) return host;
+  if (!/^[A-Za-z0-9._-]+$/.test(host)) {
+    throw new TypeError(
+      `${where} must be a host name or an IP address (letters, digits, '.', '-', '_'; IPv6 in its own ` +
+        'notation); it is not quoted here, in case it holds a secret',
+    );
+  }
+  return host;
 }
