@@ -95,11 +95,12 @@ const ERROR_OF_DETAIL: ReadonlyMap<string, ErrorOfDetail> = new Map<string, Erro
   ],
 ]);
 
+type ErrorOfMessage = (options: EsdbErrorOptions) => EsdbError;
+
 /**
  * The errors of the replies packed as `google.protobuf.Empty`, told apart by their message (§3.5): a node that
  * is not ready or busy, as on Append (§3.1.2); a follower that does not know the leader.
  */
-type ErrorOfMessage = (options: EsdbErrorOptions) => EsdbError;
 const ERROR_OF_MESSAGE: ReadonlyMap<string, ErrorOfMessage> = new Map<string, ErrorOfMessage>([
   ['Server Is Not Ready', (options) => new ServiceUnavailableError('Server Is Not Ready', options)],
   ['Server Is Busy', (options) => new ServiceUnavailableError('Server Is Busy', options)],

@@ -45,10 +45,19 @@ interface Waiter {
   fail(error: unknown): void;
 }
 
+/**
+ * A call with no append waiting for this long is half-closed, so that an open call does not keep the process
+ * alive after the application's last append (gRPC keeps its connection referenced while a call runs); the next
+ * append opens another. Long enough that steady appends keep one call.
+ */
+const IDLE_MS = 1000;
+
 /** One BatchAppend call and the appends waiting for their answers on it. */
 interface Session {
   readonly requests: RequestQueue<BatchAppendReq>;
   readonly waiting: Map<string, Waiter>;
+  /** When the last append was sent on it (`performance.now()`). */
+  lastSent: number;
 }
 
 /** The appends of one node over its shared BatchAppend call. */
@@ -102,6 +111,7 @@ export class BatchAppender {
     if (signal?.aborted === true) return Promise.reject(cancelled(signal));
     return new Promise((resolve, reject) => {
       const session = this.#session ?? this.#start();
+      session.lastSent = performance.now();
       session.waiting.set(
         correlationId,
         waiterOf(session, correlationId, resolve, reject, timeoutMs, signal),
@@ -112,10 +122,33 @@ export class BatchAppender {
 
   /** Opens a call and reads its responses until it ends. */
   #start(): Session {
-    const session: Session = { requests: new RequestQueue<BatchAppendReq>(), waiting: new Map() };
+    const session: Session = {
+      requests: new RequestQueue<BatchAppendReq>(),
+      waiting: new Map(),
+      lastSent: performance.now(),
+    };
     this.#session = session;
     void this.#read(session);
+    this.#closeWhenIdle(session, IDLE_MS);
     return session;
+  }
+
+  /** Half-closes the session's call once it has been idle for {@link IDLE_MS}; checked every so often. */
+  #closeWhenIdle(session: Session, delay: number): void {
+    const timer = setTimeout(() => {
+      if (this.#session !== session) return;
+      const idle = performance.now() - session.lastSent;
+      if (session.waiting.size > 0) {
+        this.#closeWhenIdle(session, IDLE_MS);
+      } else if (idle < IDLE_MS) {
+        this.#closeWhenIdle(session, IDLE_MS - idle);
+      } else {
+        // Later appends open a new call; this one ends with nobody waiting on it.
+        this.#session = undefined;
+        session.requests.end();
+      }
+    }, delay);
+    timer.unref();
   }
 
   async #read(session: Session): Promise<void> {
