@@ -12,9 +12,9 @@ export class RequestQueue<T> implements AsyncIterable<T> {
   #ended = false;
   #waiting: ((result: IteratorResult<T, undefined>) => void) | undefined;
 
-  /** @param first the message that opens the call. */
-  constructor(first: T) {
-    this.#items.push(first);
+  /** @param initial the messages that open the call, if any. */
+  constructor(...initial: T[]) {
+    this.#items.push(...initial);
   }
 
   /** Whether {@link end} was called. */

@@ -9,6 +9,7 @@ import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
 import { StreamsDefinition } from '../../generated/streams.js';
 import { callPipeline, type CallPipelineSettings, type PipelineCallOptions } from '../calls/call-pipeline.js';
 import type { Endpoint } from '../discovery/discovery-settings.js';
+import { BatchAppender } from '../streams/batch-appender.js';
 import { PersistentReadDefinition } from '../wire/persistent-read-definition.js';
 import { StreamsReadDefinition } from '../wire/read-definition.js';
 
@@ -25,6 +26,8 @@ export interface NodeClients {
   readonly persistent: Client<typeof PersistentSubscriptionsDefinition, PipelineCallOptions>;
   /** PersistentSubscriptions.Read with the client's own response decoder. */
   readonly persistentReads: Client<PersistentReadDefinition, PipelineCallOptions>;
+  /** The node's appends over its one long-lived Streams.BatchAppend call (§3.5). */
+  readonly appends: BatchAppender;
   /** Gossip service. */
   readonly gossip: Client<typeof GossipDefinition, PipelineCallOptions>;
   /** ServerFeatures service. */
@@ -38,13 +41,18 @@ export function nodeClientsOn(
   settings: CallPipelineSettings,
 ): NodeClients {
   const factory = createClientFactory().use(callPipeline(settings));
+  const streams = factory.create(StreamsDefinition, channel);
   return {
     endpoint: { host: endpoint.host, port: endpoint.port },
     channel,
-    streams: factory.create(StreamsDefinition, channel),
+    streams,
     reads: factory.create(StreamsReadDefinition, channel),
     persistent: factory.create(PersistentSubscriptionsDefinition, channel),
     persistentReads: factory.create(PersistentReadDefinition, channel),
+    appends: new BatchAppender(
+      (requests) => streams.batchAppend(requests, { longLived: true }),
+      settings.defaultDeadline,
+    ),
     gossip: factory.create(GossipDefinition, channel),
     serverFeatures: factory.create(ServerFeaturesDefinition, channel),
   };

@@ -4,6 +4,7 @@
  * (core, streams, subscriptions, subscription management) so that each file stays small; users see only
  * {@link EsdbClient}.
  */
+import { setMaxListeners } from 'node:events';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
@@ -40,6 +41,8 @@ export class ClientCore {
   constructor(options: EsdbClientOptions) {
     const settings = settingsOf(options);
     this.connectionName = settings.connectionName;
+    // Every call running listens for the close: many concurrent calls are normal, not a leak.
+    setMaxListeners(0, this.#closer.signal);
     this.#connection = new NodeConnection(settings, this.#closer.signal);
     CONTEXTS.set(this, { connection: this.#connection, subscriptions: new Set() });
   }

@@ -25,8 +25,19 @@ import { ClientCore, contextOf } from './client-core.js';
 export class StreamsClient extends ClientCore {
   /**
    * Appends events to a stream, atomically: all of them are recorded, or none.
+   *
+   * Appends share one long-lived `BatchAppend` call per node, so concurrent appends cost little; servers
+   * without it (before 21.10) get one `Append` call per append, with the same results and errors. An append
+   * that loses its node (the node goes away, or is not the leader) is sent once more to the node the client
+   * moves to, with the same event ids, so the server records it once.
+   *
+   * `timeout` and `signal` abandon this append alone (DeadlineExceededError, CancelledError). An abandoned
+   * append may still be written by the server: its outcome is unknown, as for any write cancelled in flight;
+   * appending the same events again (same ids) is safe.
    * @returns the commit position of the last event appended.
    * @throws ExpectedPositionError when the stream's last event is not where `expectedPosition` says.
+   * @throws StreamDeletedError, AccessDeniedError, MaximumAppendSizeExceededError, DeadlineExceededError,
+   * CancelledError, ServiceUnavailableError, NotLeaderError, or GrpcError for anything else.
    */
   appendEvents(options: AppendEventsOptions): Promise<bigint> {
     return appendEvents(contextOf(this), options);

@@ -11,8 +11,11 @@ import type { NodeClients } from '../connection/node-clients.js';
 import { GrpcError } from '../errors/esdb-errors.js';
 import { ServerFeatures } from './server-features.js';
 
-/** The answers of the nodes asked so far; a node's clients are dropped with the client, and so is its entry. */
-const ANSWERS = new WeakMap<NodeClients, ServerFeatures>();
+/**
+ * The answers of the nodes asked so far, or being asked, so that concurrent askers share one question; a node's
+ * clients are dropped with the client, and so is its entry. A failed question is forgotten.
+ */
+const ANSWERS = new WeakMap<NodeClients, Promise<ServerFeatures>>();
 
 /** Servers before 21.10 do not have the service (§3.16). */
 const OLD_SERVER = new ServerFeatures({ version: null, methods: [] });
@@ -26,14 +29,24 @@ export async function getServerFeatures(
   options: CallControl | undefined,
 ): Promise<ServerFeatures> {
   const { control } = methodOptions(options, [], 'getServerFeatures', false);
-  return withFailover(context, async (node) => {
-    let features = ANSWERS.get(node);
-    if (features === undefined) {
-      features = await askNode(node, control);
-      ANSWERS.set(node, features);
-    }
-    return features;
-  });
+  return withFailover(context, (node) => featuresOf(node, control));
+}
+
+/**
+ * The features of `node`, asked on the first call and remembered.
+ * @param control the call control of the question, when this call asks it (the client's deadline by default)
+ */
+export function featuresOf(node: NodeClients, control: CallControl = {}): Promise<ServerFeatures> {
+  let answer = ANSWERS.get(node);
+  if (answer === undefined) {
+    const asked = askNode(node, control);
+    asked.catch(() => {
+      if (ANSWERS.get(node) === asked) ANSWERS.delete(node);
+    });
+    ANSWERS.set(node, asked);
+    answer = asked;
+  }
+  return answer;
 }
 
 async function askNode(node: NodeClients, control: CallControl): Promise<ServerFeatures> {

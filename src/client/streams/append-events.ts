@@ -1,16 +1,22 @@
 /**
- * `appendEvents`: records new events in one stream, atomically, with optimistic concurrency control, through
- * `Streams.Append` (docs/protocol.md §3.3).
+ * `appendEvents`: records new events in one stream, atomically, with optimistic concurrency control: over the
+ * node's shared `Streams.BatchAppend` call (docs/protocol.md §3.5) when the node lists it in its features
+ * (§3.16), else through one `Streams.Append` call (§3.3). Both give the same results and the same errors.
  */
-import type { AppendReq, AppendResp } from '../../generated/streams.js';
+import { Status } from 'nice-grpc';
+import { type AppendReq, type AppendResp, StreamsDefinition } from '../../generated/streams.js';
 import { checkExpectedPosition, checkStreamName, type ExpectedState } from '../arguments/checks.js';
 import { asyncIterableOf } from '../calls/async-iterable-of.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
+import type { NodeClients } from '../connection/node-clients.js';
 import { ExpectedPositionError, GrpcError } from '../errors/esdb-errors.js';
 import { NewEvent, type NewEventOptions } from '../events/new-event.js';
+import { featuresOf } from '../features/get-server-features.js';
+import type { ServerFeatures } from '../features/server-features.js';
 import { appendOptionsMessage, proposedMessageOf } from '../wire/append-request.js';
+import { fitsBatchAppend } from '../wire/batch-append-request.js';
 
 /** The options of {@link EsdbClient.appendEvents}. */
 export interface AppendEventsOptions extends CallControl {
@@ -74,11 +80,58 @@ function* appendMessages(
 export async function appendEvents(context: ClientContext, options: AppendEventsOptions): Promise<bigint> {
   const { streamName, expected, events, control } = checked(options);
   // Retried once on another node when this one went away or is not the leader: safe, since the event ids
-  // make a repeated append idempotent (§3.3).
-  const response = await withFailover(context, (node) =>
-    node.streams.append(asyncIterableOf(appendMessages(streamName, expected, events)), control),
+  // make a repeated append idempotent (§3.3, §3.6).
+  return withFailover(context, (node) => appendOn(node, streamName, expected, events, control));
+}
+
+/** One attempt on `node`: over its shared BatchAppend call when it has one (§3.5, §3.16), else over Append. */
+async function appendOn(
+  node: NodeClients,
+  streamName: string,
+  expected: ExpectedState,
+  events: readonly NewEvent[],
+  control: CallControl,
+): Promise<bigint> {
+  const batch = await batchSupportOf(node, events);
+  if (batch !== undefined) {
+    try {
+      return await node.appends.append({ streamName, expected, events, ...batch }, control);
+    } catch (error) {
+      // A server that lists BatchAppend but does not serve it: this append, and the node's later ones, use
+      // Append (the appender remembers).
+      if (!(error instanceof GrpcError && error.code === (Status.UNIMPLEMENTED as number))) throw error;
+    }
+  }
+  const response = await node.streams.append(
+    asyncIterableOf(appendMessages(streamName, expected, events)),
+    control,
   );
   return commitPositionOf(response, streamName, expected);
+}
+
+/** How the node takes BatchAppend requests, read once per answer of ServerFeatures; null when it does not. */
+const BATCH_SUPPORT = new WeakMap<ServerFeatures, { durationDeadline: boolean } | null>();
+
+/**
+ * Whether these events go over the node's BatchAppend call, and with which deadline field; undefined for
+ * Append: the node does not list BatchAppend or answered it UNIMPLEMENTED, or one event is too large for the
+ * shared call.
+ */
+async function batchSupportOf(
+  node: NodeClients,
+  events: readonly NewEvent[],
+): Promise<{ durationDeadline: boolean } | undefined> {
+  if (node.appends.unimplemented || !fitsBatchAppend(events)) return undefined;
+  const features = await featuresOf(node);
+  let support = BATCH_SUPPORT.get(features);
+  if (support === undefined) {
+    const service = StreamsDefinition.fullName;
+    support = features.supports(service, 'BatchAppend')
+      ? { durationDeadline: features.supports(service, 'BatchAppend', 'deadline_duration') }
+      : null;
+    BATCH_SUPPORT.set(features, support);
+  }
+  return support ?? undefined;
 }
 
 /** The outcome of an Append: the last event's commit position, or the in-band wrong-expected-version (§3.3). */

@@ -5,9 +5,12 @@
  */
 import { ServerCredentials } from '@grpc/grpc-js';
 import { type CallContext, createServer, type Metadata, ServerError, Status } from 'nice-grpc';
+import { ServerFeaturesDefinition } from '../../../src/generated/serverfeatures.js';
 import {
   type AppendReq,
   type AppendResp,
+  type BatchAppendReq,
+  type BatchAppendResp,
   type DeepPartial,
   type ReadReq,
   type ReadResp,
@@ -19,7 +22,24 @@ import { generateCertificates } from '../../../src/emulator/tls/certificates.js'
 export interface FakeHandlers {
   read?(request: ReadReq, context: CallContext): AsyncIterable<DeepPartial<ReadResp>>;
   append?(requests: AsyncIterable<AppendReq>, context: CallContext): Promise<DeepPartial<AppendResp>>;
+  batchAppend?(
+    requests: AsyncIterable<BatchAppendReq>,
+    context: CallContext,
+  ): AsyncIterable<DeepPartial<BatchAppendResp>>;
+  /**
+   * Whether the fake serves ServerFeatures listing the Streams methods, BatchAppend included (§3.16); by
+   * default when a batchAppend handler is given. Without it the fake answers ServerFeatures UNIMPLEMENTED, as
+   * servers before 21.10 do, and clients append through Append.
+   */
+  listsBatchAppend?: boolean;
 }
+
+/** The Streams methods as a 24.10 server lists them (§3.16). */
+const STREAMS_METHODS = ['read', 'append', 'delete', 'tombstone', 'batchappend'].map((methodName) => ({
+  serviceName: 'event_store.client.streams.streams',
+  methodName,
+  features: methodName === 'batchappend' ? ['deadline_duration'] : [],
+}));
 
 /** What the fake saw of one call. */
 export interface SeenCall {
@@ -73,13 +93,18 @@ export async function startFakeStreamsServer(
       seen('tombstone', context);
       return Promise.resolve(unimplemented());
     },
-    async *batchAppend(_requests, context) {
+    async *batchAppend(requests, context) {
       seen('batchAppend', context);
-      await Promise.resolve();
-      yield* [];
-      unimplemented();
+      if (handlers.batchAppend === undefined) unimplemented();
+      else yield* handlers.batchAppend(requests, context);
     },
   });
+  if (handlers.listsBatchAppend ?? handlers.batchAppend !== undefined) {
+    server.add(ServerFeaturesDefinition, {
+      getSupportedMethods: () =>
+        Promise.resolve({ methods: STREAMS_METHODS, eventStoreServerVersion: '24.10.0' }),
+    });
+  }
   let credentials = ServerCredentials.createInsecure();
   if (tls) {
     certificates ??= generateCertificates();
