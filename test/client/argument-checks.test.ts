@@ -63,6 +63,9 @@ describe('appendEvents', () => {
     ['events not an array', { events: good }, TypeError, /events must be an array/],
     ['no events', { events: [] }, RangeError, /events must hold at least one event/],
     ['a non-event', { events: [good, 42] }, TypeError, /events\[1\] must be a NewEvent/],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the case under test
+    ['a hole in the events', { events: [good, , good] }, TypeError, /events\[1\] must be a NewEvent/],
+    ['only holes', { events: new Array(2) }, TypeError, /events\[0\] must be a NewEvent/],
     [
       'an event with string data',
       { events: [{ type: 'T', data: 'x' }] },

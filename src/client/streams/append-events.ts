@@ -49,7 +49,8 @@ function checked(options: AppendEventsOptions): {
   if (rawEvents.length === 0) {
     throw new RangeError(`${WHERE}: events must hold at least one event (streams cannot be created empty)`);
   }
-  const events = rawEvents.map((event: unknown, index) => {
+  // Array.from visits the holes of a sparse array (map skips them), so `[a, , b]` is refused at events[1].
+  const events = Array.from(rawEvents as unknown[], (event: unknown, index) => {
     if (event instanceof NewEvent) return event;
     if (typeof event !== 'object' || event === null) {
       throw new TypeError(`${WHERE}: events[${index}] must be a NewEvent`);
