@@ -62,8 +62,10 @@ export class OfficialBenchClient implements BenchClient {
       direction: FORWARDS,
       maxCount: 1,
     });
-    for await (const resolved of events) return bytesOf(resolved);
-    return undefined;
+    let data: Uint8Array | undefined;
+    // To the read's own end (one event), not broken off, which would cancel the call (see bench-client.ts).
+    for await (const resolved of events) data = bytesOf(resolved);
+    return data;
   }
 
   readStream(stream: string, limit: number, sink: EventSink): Promise<void> {

@@ -44,10 +44,12 @@ export class OurBenchClient implements BenchClient {
   }
 
   async readEvent(stream: string, position: bigint): Promise<Uint8Array | undefined> {
+    let data: Uint8Array | undefined;
+    // To the read's own end (one event), not broken off, which would cancel the call (see bench-client.ts).
     for await (const event of this.#client.readStreamEvents({ streamName: stream, position, limit: 1 })) {
-      return event.data;
+      data = event.data;
     }
-    return undefined;
+    return data;
   }
 
   readStream(stream: string, limit: number, sink: EventSink): Promise<void> {
