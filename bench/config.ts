@@ -1,9 +1,9 @@
 /**
- * What a benchmark run does: the scenarios of issue 6, their sizes, and how many rounds. The full preset is
- * sized so that `npm run bench` finishes in well under 10 minutes on a 2-core machine; `--quick` is a smoke run.
+ * What a benchmark run does: the scenarios of issues 6 and 11, their sizes, and how many rounds. The full preset
+ * is sized so that `npm run bench` finishes in about 10 minutes on a 2-core machine; `--quick` is a smoke run.
  */
 
-/** The scenarios, numbered as in issue 6; `memory` is the flat-RSS scenario. */
+/** The scenarios, numbered as in issues 6 (1 to 7) and 11 (8 to 10); `memory` is the flat-RSS scenario. */
 export const SCENARIO_IDS = [
   's1-sequential-appends',
   's2-batch-appends',
@@ -12,6 +12,9 @@ export const SCENARIO_IDS = [
   's5-read-all',
   's6-catch-up-subscription',
   's7-floor-read-stream',
+  's8-concurrent-writers',
+  's9-large-appends',
+  's10-read-your-writes',
   'memory',
 ] as const;
 
@@ -34,6 +37,18 @@ export interface ScenarioSizes {
   readonly concurrentAppends: number;
   /** Scenario 3: appends in flight at any time (the issue says 100). */
   readonly inFlight: number;
+  /** Scenario 8: writers appending at the same time, each to its own stream (the issue says 50). */
+  readonly writers: number;
+  /** Scenario 8: single-event appends by each writer, one after the other (the issue says 200). */
+  readonly appendsPerWriter: number;
+  /** Scenario 9: appends of {@link largeAppendEvents} events of {@link largeEventBytes} bytes. */
+  readonly largeAppends: number;
+  /** Scenario 9: events per append. */
+  readonly largeAppendEvents: number;
+  /** Scenario 9: bytes of each event's data. */
+  readonly largeEventBytes: number;
+  /** Scenario 10: append-then-read round trips, one after the other. */
+  readonly roundTrips: number;
   /** Scenarios 4, 5, 7: events read; scenario 6: events caught up with. */
   readonly readEvents: number;
   /** Scenario 6: live events appended once the subscription has caught up. */
@@ -68,7 +83,16 @@ export interface BenchConfig {
   readonly profileDir?: string | undefined;
 }
 
-/** The sizes of issue 6. */
+/**
+ * Scenario 9's appends: 16 events of 65,000 bytes, 1,040,000 bytes of data. The server counts an event as its
+ * data, its custom metadata and twice the UTF-16 length of its type (docs/protocol.md §3.18), so each append
+ * counts 1,040,320 bytes against the 1,048,576-byte `MaxAppendSize` of the emulated server: as close to 1 MiB
+ * as leaves a margin. Sixteen events of a full 64 KiB would be over the limit once the types are counted.
+ */
+const LARGE_APPEND_EVENTS = 16;
+const LARGE_EVENT_BYTES = 65_000;
+
+/** The sizes of issues 6 and 11. */
 export const FULL_SIZES: ScenarioSizes = {
   sequentialAppends: 2_000,
   batches: 200,
@@ -76,6 +100,13 @@ export const FULL_SIZES: ScenarioSizes = {
   eventBytes: 200,
   concurrentAppends: 10_000,
   inFlight: 100,
+  writers: 50,
+  appendsPerWriter: 200,
+  // 50 MiB per run: the write emulator keeps everything in memory, some 500 MiB over a full run's rounds.
+  largeAppends: 50,
+  largeAppendEvents: LARGE_APPEND_EVENTS,
+  largeEventBytes: LARGE_EVENT_BYTES,
+  roundTrips: 2_000,
   readEvents: 100_000,
   liveEvents: 10_000,
   memoryEvents: 1_000_000,
@@ -89,6 +120,9 @@ export const QUICK_SIZES: ScenarioSizes = {
   sequentialAppends: 300,
   batches: 30,
   concurrentAppends: 2_000,
+  appendsPerWriter: 20,
+  largeAppends: 10,
+  roundTrips: 300,
   readEvents: 10_000,
   liveEvents: 1_000,
   memoryEvents: 100_000,
@@ -108,6 +142,10 @@ export const TINY_SIZES: ScenarioSizes = {
   sequentialAppends: 20,
   batches: 3,
   concurrentAppends: 200,
+  writers: 5,
+  appendsPerWriter: 10,
+  largeAppends: 2,
+  roundTrips: 20,
   readEvents: 500,
   liveEvents: 200,
   memoryEvents: 3_000,

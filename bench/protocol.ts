@@ -65,7 +65,7 @@ export interface RunOk {
   readonly peakRssMb: number;
   /** Bytes of event data the consumer touched (a check that the events were really delivered). */
   readonly dataBytes: number;
-  /** Scenario 1: latency of each append, p50 and p99, milliseconds. */
+  /** Scenarios 1 and 8: latency of each append; 10: of each round trip. p50 and p99, milliseconds. */
   readonly latencyMs?: { readonly p50: number; readonly p99: number };
   /** Scenario 6: the live phase (from caught up to the last live event). */
   readonly live?: Interval;

@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: runs the benchmark of issue 6 and writes `bench/results/latest.{json,md,svg}`.
+ * `npm run bench`: runs the benchmark of issues 6 and 11 and writes `bench/results/latest.{json,md,svg}`.
  *
- *   npm run bench                      the full run (5 rounds, the memory scenario 3; the issue's sizes)
+ *   npm run bench                      the full run (5 rounds, the memory scenario 3; the issues' sizes)
  *   npm run bench -- --quick           a tenth of the events, 1 round
  *   npm run bench -- --tiny            a few events per scenario (the harness's test uses it)
- *   options: --rounds N, --scenarios 1,4,7,memory, --out DIR, --cpu-prof DIR (V8 CPU profiles of every process),
+ *   options: --rounds N, --scenarios 1,4,10,memory, --out DIR, --cpu-prof DIR (V8 CPU profiles of every process),
  *            --report-only (rewrite latest.md and latest.svg from latest.json, running nothing)
  */
 import { readFileSync } from 'node:fs';
@@ -23,11 +23,11 @@ import {
 } from './config.js';
 import type { BenchResults } from './bench-results.js';
 import { runBench } from './harness.js';
-import { resultsTable, targetsTable } from './report/markdown.js';
+import { latencyTable, resultsTable, targetsTable } from './report/markdown.js';
 import { writeResults } from './report/write-results.js';
 
 const usage =
-  'Usage: npm run bench -- [--quick | --tiny] [--rounds N] [--scenarios 1,2,...,7,memory] [--out DIR] [--cpu-prof DIR] [--report-only]';
+  'Usage: npm run bench -- [--quick | --tiny] [--rounds N] [--scenarios 1,2,...,10,memory] [--out DIR] [--cpu-prof DIR] [--report-only]';
 
 /** `4` or `s4-read-stream` or `memory` → the scenario id. */
 function scenarioOf(text: string): ScenarioId {
@@ -87,7 +87,13 @@ async function main(): Promise<void> {
         console.log(line);
       });
   const files = writeResults(config.outDir, results);
-  console.log(`\n${resultsTable(results)}\n\n${targetsTable(results)}\n`);
+  const latencies = latencyTable(results);
+  const tables = [
+    resultsTable(results),
+    ...(latencies === undefined ? [] : [latencies]),
+    targetsTable(results),
+  ];
+  console.log(`\n${tables.join('\n\n')}\n`);
   console.log(
     `Wrote ${files.json}, ${files.markdown} and ${files.svg} (the run took ${results.durationSeconds} s).`,
   );

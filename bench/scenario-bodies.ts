@@ -1,24 +1,21 @@
 /**
- * The measured part of each scenario, run inside a client process against a {@link BenchClient}: the same code
- * for every client. Each body connects first (one small call, not measured), then measures.
+ * The measured part of each scenario, run inside a client process against a bench client: the same code
+ * for every client. Each body connects first (one small call, not measured), then measures. The read scenarios
+ * are here; the write scenarios are in `write-bodies.ts`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
+import { type Body, expectCount, required, whole } from './body-kit.js';
 import type { ScenarioId } from './config.js';
-import type { BenchClient, EventSink } from './clients/bench-client.js';
+import type { EventSink } from './clients/bench-client.js';
 import { currentRssMb, type Mark, meterFor, peakRssMb } from './meter.js';
-import type { Interval, RunOk, RunTask } from './protocol.js';
-import { eventData } from './raw-requests.js';
-import { quantile } from './stats.js';
-
-/** What a body needs besides the client: the task, and a way to tell the harness the subscription caught up. */
-export interface BodyContext {
-  readonly task: RunTask;
-  readonly client: BenchClient;
-  readonly caughtUp: () => void;
-}
-
-type Body = (context: BodyContext) => Promise<RunOk>;
+import {
+  batchAppends,
+  concurrentAppends,
+  concurrentWriters,
+  largeAppends,
+  readYourWrites,
+  sequentialAppends,
+} from './write-bodies.js';
 
 /** An event sink that counts events and their bytes, and stops after `stopAfter` events. */
 class Counter {
@@ -35,72 +32,6 @@ class Counter {
     };
   }
 }
-
-function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`the task has no ${what}`);
-  return value;
-}
-
-function expectCount(actual: number, expected: number, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: expected ${expected} events, got ${actual}`);
-}
-
-/** A finished run whose headline is its whole measured interval. */
-function whole(total: Interval, dataBytes: number, extra: Partial<RunOk> = {}): RunOk {
-  return { status: 'ok', total, headline: total, peakRssMb: peakRssMb(), dataBytes, ...extra };
-}
-
-const sequentialAppends: Body = async ({ task, client }) => {
-  const meter = meterFor(task.emulatorPid);
-  const { sequentialAppends: count, eventBytes } = task.sizes;
-  const data = [eventData(eventBytes)];
-  const stream = `${task.runId}-sequential`;
-  await client.append(`${task.runId}-connect`, data);
-  const latencies: number[] = [];
-  const start = meter.mark();
-  for (let i = 0; i < count; i += 1) {
-    const sent = performance.now();
-    await client.append(stream, data);
-    latencies.push(performance.now() - sent);
-  }
-  const total = meter.between(start, meter.mark(), count);
-  return whole(total, count * eventBytes, {
-    latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
-  });
-};
-
-const batchAppends: Body = async ({ task, client }) => {
-  const meter = meterFor(task.emulatorPid);
-  const { batches, batchSize, eventBytes } = task.sizes;
-  const bytes = eventData(eventBytes);
-  const batch = Array.from({ length: batchSize }, () => bytes);
-  const stream = `${task.runId}-batches`;
-  await client.append(`${task.runId}-connect`, [bytes]);
-  const start = meter.mark();
-  for (let i = 0; i < batches; i += 1) await client.append(stream, batch);
-  const total = meter.between(start, meter.mark(), batches * batchSize);
-  return whole(total, batches * batchSize * eventBytes);
-};
-
-const concurrentAppends: Body = async ({ task, client }) => {
-  const meter = meterFor(task.emulatorPid);
-  const { concurrentAppends: count, inFlight, eventBytes } = task.sizes;
-  const data = [eventData(eventBytes)];
-  await client.append(`${task.runId}-connect`, data);
-  let started = 0;
-  // Each of the `inFlight` lanes appends to its own stream, one append at a time, until `count` have started.
-  const lane = async (index: number): Promise<void> => {
-    const stream = `${task.runId}-lane-${index}`;
-    while (started < count) {
-      started += 1;
-      await client.append(stream, data);
-    }
-  };
-  const start = meter.mark();
-  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, (_, index) => lane(index)));
-  const total = meter.between(start, meter.mark(), count);
-  return whole(total, count * eventBytes);
-};
 
 const readStream: Body = async ({ task, client }) => {
   const meter = meterFor(task.emulatorPid);
@@ -188,5 +119,8 @@ export const BODIES: Readonly<Record<ScenarioId, Body>> = {
   's5-read-all': readAll,
   's6-catch-up-subscription': catchUpSubscription,
   's7-floor-read-stream': readStream,
+  's8-concurrent-writers': concurrentWriters,
+  's9-large-appends': largeAppends,
+  's10-read-your-writes': readYourWrites,
   memory,
 };

@@ -17,10 +17,15 @@ export interface ScenarioInfo {
   readonly phase: Phase;
   /** The clients that run it, in the order they alternate. */
   readonly clients: readonly ClientName[];
+  /** What each latency sample times, for scenarios that measure latency (the report's latency table). */
+  readonly latencyOf?: string;
+  /** The report gives MiB of event data per second (scenario 9, where the appends are large). */
+  readonly reportsThroughput?: boolean;
 }
 
 const BOTH: readonly ClientName[] = ['ours', 'official'];
 const n = (value: number): string => value.toLocaleString('en-US');
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
 
 export const SCENARIOS: Readonly<Record<ScenarioId, ScenarioInfo>> = {
   's1-sequential-appends': {
@@ -29,6 +34,7 @@ export const SCENARIOS: Readonly<Record<ScenarioId, ScenarioInfo>> = {
     title: (s) => `1. ${n(s.sequentialAppends)} sequential appends of 1 event`,
     phase: 'writes',
     clients: BOTH,
+    latencyOf: 'one append',
   },
   's2-batch-appends': {
     id: 's2-batch-appends',
@@ -71,6 +77,32 @@ export const SCENARIOS: Readonly<Record<ScenarioId, ScenarioInfo>> = {
     title: () => `7. floor: scenario 4 with raw grpc-js and the generated codec`,
     phase: 'reads',
     clients: ['floor'],
+  },
+  's8-concurrent-writers': {
+    id: 's8-concurrent-writers',
+    label: '8. concurrent writers',
+    title: (s) =>
+      `8. ${n(s.writers)} concurrent writers × ${n(s.appendsPerWriter)} single-event appends, each to its own stream`,
+    phase: 'writes',
+    clients: BOTH,
+    latencyOf: 'one append',
+  },
+  's9-large-appends': {
+    id: 's9-large-appends',
+    label: '9. appends of ~1 MiB',
+    title: (s) =>
+      `9. ${n(s.largeAppends)} appends of ${n(s.largeAppendEvents)} events of ${n(s.largeEventBytes)} bytes (${mib(s.largeAppendEvents * s.largeEventBytes)} MiB each)`,
+    phase: 'writes',
+    clients: BOTH,
+    reportsThroughput: true,
+  },
+  's10-read-your-writes': {
+    id: 's10-read-your-writes',
+    label: '10. append, read it back',
+    title: (s) => `10. ${n(s.roundTrips)} round trips: append 1 event, read it back`,
+    phase: 'writes',
+    clients: BOTH,
+    latencyOf: 'append, then read it back',
   },
   memory: {
     id: 'memory',

@@ -39,6 +39,9 @@ export interface ClientFigures {
   /** CPU of all other processes / wall time over the headline interval (interference; null without /proc). */
   readonly otherCpuShare: number | null;
   readonly bottleneck: string;
+  /** MiB of event data appended or received per second over the whole measured run. */
+  readonly dataMiBPerSecond: number;
+  /** Scenarios 1 and 8: latency of one append; 10: of one append-then-read round trip (median over runs), ms. */
   readonly latencyP50Ms?: number;
   readonly latencyP99Ms?: number;
   /** Scenario 6: time from subscribing to receiving the last historical event, ms. */
@@ -58,11 +61,17 @@ export interface ClientSummary {
   readonly figures?: ClientFigures;
 }
 
-/** Ratios ours/official of the medians (events/s above 1: ours faster; CPU and RSS below 1: ours lighter). */
+/**
+ * Ratios ours/official of the medians (events/s above 1: ours faster; CPU and RSS below 1: ours lighter;
+ * latencies below 1: ours quicker).
+ */
 export interface Ratios {
   readonly eventsPerSecond: number;
   readonly cpuUsPerEvent: number;
   readonly peakRssMb: number;
+  /** When the scenario measures latency. */
+  readonly latencyP50?: number;
+  readonly latencyP99?: number;
 }
 
 export interface ScenarioSummary {
@@ -71,6 +80,8 @@ export interface ScenarioSummary {
   readonly clients: readonly ClientSummary[];
   readonly ratios: Ratios | null;
 }
+
+const MIB = 2 ** 20;
 
 function rate(interval: Interval): number {
   return interval.wallMs > 0 ? (interval.events * 1000) / interval.wallMs : Number.NaN;
@@ -122,6 +133,7 @@ function figuresOf(runs: readonly RunOk[]): ClientFigures {
     emulatorCpuShare,
     otherCpuShare: otherShares.length === runs.length ? median(otherShares) : null,
     bottleneck: bottleneckOf(clientCpuShare, emulatorCpuShare),
+    dataMiBPerSecond: med((run) => (run.dataBytes * 1000) / run.total.wallMs / MIB),
     ...(latencies.length > 0 && {
       latencyP50Ms: median(latencies.map((latency) => latency.p50)),
       latencyP99Ms: median(latencies.map((latency) => latency.p99)),
@@ -159,5 +171,13 @@ export function ratiosOf(clients: readonly ClientSummary[]): Ratios | null {
     eventsPerSecond: ours.eventsPerSecond / official.eventsPerSecond,
     cpuUsPerEvent: ours.cpuUsPerEvent / official.cpuUsPerEvent,
     peakRssMb: ours.peakRssMb / official.peakRssMb,
+    ...(ours.latencyP50Ms !== undefined &&
+      official.latencyP50Ms !== undefined && {
+        latencyP50: ours.latencyP50Ms / official.latencyP50Ms,
+      }),
+    ...(ours.latencyP99Ms !== undefined &&
+      official.latencyP99Ms !== undefined && {
+        latencyP99: ours.latencyP99Ms / official.latencyP99Ms,
+      }),
   };
 }

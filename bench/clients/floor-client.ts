@@ -62,6 +62,10 @@ export class FloorBenchClient implements BenchClient {
     });
   }
 
+  readEvent(): Promise<Uint8Array | undefined> {
+    return Promise.reject(new NotSupportedError('the floor only reads a stream (scenario 7)'));
+  }
+
   readAll(): Promise<void> {
     return Promise.reject(new NotSupportedError('the floor only reads a stream (scenario 7)'));
   }

@@ -2,10 +2,18 @@
  * The official Node client, `@kurrent/kurrentdb-client`. Its reads go through its native Rust bridge; its
  * appends use BatchAppend when the server offers it; its subscriptions use grpc-js and google-protobuf.
  */
-import { ANY, binaryEvent, FORWARDS, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
+import {
+  ANY,
+  type AppendStreamState,
+  binaryEvent,
+  FORWARDS,
+  KurrentDBClient,
+  NO_STREAM,
+  START,
+} from '@kurrent/kurrentdb-client';
 import type { AllPosition } from '../raw-requests.js';
 import { BENCH_EVENT_TYPE } from '../raw-requests.js';
-import type { BenchClient, EventSink } from './bench-client.js';
+import type { BenchClient, EventSink, ExpectedPosition } from './bench-client.js';
 
 /** Events as the official client returns them: data is bytes for events that are not JSON. */
 interface OfficialResolved {
@@ -15,6 +23,11 @@ interface OfficialResolved {
 function bytesOf(resolved: OfficialResolved): Uint8Array {
   const data = resolved.event?.data;
   return data instanceof Uint8Array ? data : new Uint8Array(0);
+}
+
+function streamStateOf(expected: ExpectedPosition): AppendStreamState {
+  if (expected === 'any') return ANY;
+  return expected === 'no-stream' ? NO_STREAM : expected;
 }
 
 async function drain(events: AsyncIterable<OfficialResolved>, sink: EventSink): Promise<void> {
@@ -34,9 +47,25 @@ export class OfficialBenchClient implements BenchClient {
     this.#client = KurrentDBClient.connectionString(uri.replace(/^esdb:\/\//, 'kurrentdb://'));
   }
 
-  async append(stream: string, data: readonly Uint8Array[]): Promise<void> {
+  async append(
+    stream: string,
+    data: readonly Uint8Array[],
+    expected: ExpectedPosition = 'any',
+  ): Promise<void> {
     const events = data.map((bytes) => binaryEvent({ type: BENCH_EVENT_TYPE, data: bytes }));
-    await this.#client.appendToStream(stream, events, { streamState: ANY });
+    await this.#client.appendToStream(stream, events, { streamState: streamStateOf(expected) });
+  }
+
+  async readEvent(stream: string, position: bigint): Promise<Uint8Array | undefined> {
+    const events = this.#client.readStream(stream, {
+      fromRevision: position,
+      direction: FORWARDS,
+      maxCount: 1,
+    });
+    let data: Uint8Array | undefined;
+    // To the read's own end (one event), not broken off, which would cancel the call (see bench-client.ts).
+    for await (const resolved of events) data = bytesOf(resolved);
+    return data;
   }
 
   readStream(stream: string, limit: number, sink: EventSink): Promise<void> {

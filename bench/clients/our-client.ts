@@ -5,11 +5,17 @@
 import { EsdbClient, NewEvent } from '../../src/client/index.js';
 import type { AllPosition } from '../raw-requests.js';
 import { BENCH_EVENT_TYPE } from '../raw-requests.js';
-import type { BenchClient, EventSink } from './bench-client.js';
+import type { BenchClient, EventSink, ExpectedPosition } from './bench-client.js';
 
 /** The shape of an event as our client yields it, as far as the benchmark touches it. */
 interface HasData {
   readonly data: Uint8Array;
+}
+
+/** Our `expectedPosition`: a negative number for "any", `null` for "no stream", else the position. */
+function positionOf(expected: ExpectedPosition): number | bigint | null {
+  if (expected === 'any') return -1;
+  return expected === 'no-stream' ? null : expected;
 }
 
 async function drain(events: AsyncIterable<HasData>, sink: EventSink): Promise<void> {
@@ -28,9 +34,22 @@ export class OurBenchClient implements BenchClient {
     this.#client = new EsdbClient({ uri });
   }
 
-  async append(stream: string, data: readonly Uint8Array[]): Promise<void> {
+  async append(
+    stream: string,
+    data: readonly Uint8Array[],
+    expected: ExpectedPosition = 'any',
+  ): Promise<void> {
     const events = data.map((bytes) => new NewEvent({ type: BENCH_EVENT_TYPE, data: bytes }));
-    await this.#client.appendEvents({ streamName: stream, expectedPosition: -1, events });
+    await this.#client.appendEvents({ streamName: stream, expectedPosition: positionOf(expected), events });
+  }
+
+  async readEvent(stream: string, position: bigint): Promise<Uint8Array | undefined> {
+    let data: Uint8Array | undefined;
+    // To the read's own end (one event), not broken off, which would cancel the call (see bench-client.ts).
+    for await (const event of this.#client.readStreamEvents({ streamName: stream, position, limit: 1 })) {
+      data = event.data;
+    }
+    return data;
   }
 
   readStream(stream: string, limit: number, sink: EventSink): Promise<void> {

@@ -1,6 +1,7 @@
 /** `latest.md`: the run's table with ratios and bottlenecks, the targets, and how it was measured. */
 import type { BenchResults } from '../bench-results.js';
 import type { ScenarioId } from '../config.js';
+import { SCENARIOS } from '../scenario-catalogue.js';
 import type { ClientSummary, ScenarioSummary } from '../summary.js';
 import { fixed, times, whole } from './format.js';
 
@@ -26,7 +27,7 @@ function ratioRow(summary: ScenarioSummary): string | undefined {
 
 /** `Scenario 4` or `Memory scenario`. */
 function shortName(scenario: ScenarioId): string {
-  const number = /^s(\d)-/.exec(scenario)?.[1];
+  const number = /^s(\d+)-/.exec(scenario)?.[1];
   return number === undefined ? 'Memory scenario' : `Scenario ${number}`;
 }
 
@@ -50,7 +51,30 @@ export function resultsTable(results: BenchResults): string {
   return lines.join('\n');
 }
 
-/** Scenario-specific figures: latencies (1), catch-up and live (6), the RSS over the read (memory). */
+/**
+ * The latencies of the scenarios that measure them (1, 8, 10): p50 and p99 per client, and ours/official
+ * (below 1×: ours quicker). None when the run measured no latency.
+ */
+export function latencyTable(results: BenchResults): string | undefined {
+  const lines = ['| Scenario | Latency of | Client | p50 ms | p99 ms |', '|---|---|---|--:|--:|'];
+  for (const summary of results.summaries) {
+    const latencyOf = SCENARIOS[summary.scenario].latencyOf;
+    if (latencyOf === undefined) continue;
+    summary.clients.forEach((client, index) => {
+      const f = client.figures;
+      const first = index === 0 ? `| ${shortName(summary.scenario)} | ${latencyOf} ` : '| | ';
+      lines.push(
+        `${first}| ${CLIENT_LABEL[client.client]} | ${fixed(f?.latencyP50Ms, 3)} | ${fixed(f?.latencyP99Ms, 3)} |`,
+      );
+    });
+    const r = summary.ratios;
+    if (r !== null)
+      lines.push(`| | | **ours/official** | **${times(r.latencyP50)}** | ${times(r.latencyP99)} |`);
+  }
+  return lines.length > 2 ? lines.join('\n') : undefined;
+}
+
+/** Scenario-specific figures: MiB/s (9), catch-up and live (6), the RSS over the read (memory). */
 function detailLines(results: BenchResults): string[] {
   const lines: string[] = [];
   for (const summary of results.summaries) {
@@ -58,9 +82,9 @@ function detailLines(results: BenchResults): string[] {
       const f = client.figures;
       if (f === undefined) continue;
       const who = `${shortName(summary.scenario)}, ${CLIENT_LABEL[client.client]}`;
-      if (f.latencyP50Ms !== undefined) {
+      if (SCENARIOS[summary.scenario].reportsThroughput === true) {
         lines.push(
-          `- ${who}: append latency p50 ${fixed(f.latencyP50Ms, 3)} ms, p99 ${fixed(f.latencyP99Ms, 3)} ms; ${whole(f.eventsPerSecond)} appends/s`,
+          `- ${who}: ${fixed(f.dataMiBPerSecond, 1)} MiB/s of event data; ${whole(f.eventsPerSecond)} events/s`,
         );
       }
       if (f.caughtUpMs !== undefined) {
@@ -78,7 +102,7 @@ function detailLines(results: BenchResults): string[] {
   return lines;
 }
 
-/** The targets of issue 6 as a table. */
+/** The targets of issues 6 and 11 as a table. */
 export function targetsTable(results: BenchResults): string {
   const lines = ['| Target | Met | Figures |', '|---|:-:|---|'];
   for (const check of results.targets) {
@@ -118,6 +142,7 @@ export function interferenceWarning(results: BenchResults): string | undefined {
 /** The whole of `latest.md`. */
 export function markdownReport(results: BenchResults): string {
   const details = detailLines(results);
+  const latencies = latencyTable(results);
   const warning = interferenceWarning(results);
   return [
     '# Benchmark: esdbclient against @kurrent/kurrentdb-client',
@@ -128,14 +153,18 @@ export function markdownReport(results: BenchResults): string {
     resultsTable(results),
     '',
     ...(details.length > 0 ? ['Scenario details (medians):', '', ...details, ''] : []),
-    '## Targets (issue 6)',
+    ...(latencies === undefined ? [] : ['## Latency', '', latencies, '']),
+    '## Targets (issues 6 and 11)',
     '',
     targetsTable(results),
     '',
     '![events per second](latest.svg)',
     '',
     'Each run is a fresh client process against an emulator in its own process; ours and the official client',
-    'alternate within each round. events/s is over the whole measured run (scenario 6: over the catch-up).',
+    'alternate within each round. events/s is over the whole measured run (scenario 6: over the catch-up;',
+    'scenario 10: round trips per second). In scenarios 1, 3 and 8 an event is an append, so CPU µs/event is the',
+    "client's CPU per append. Latencies are each run's p50 and p99 over its samples, then the median over the",
+    'rounds.',
     "Client CPU is user + system time of the client process (all threads, including the official client's",
     'native bridge); emulator CPU is from `/proc/<pid>/stat` over the same interval. The bottleneck is the',
     `process using at least 80% of a core (the busier one if both); when neither does, the time went in round`,

@@ -1,13 +1,16 @@
-// The benchmark harness itself (issue 6): a tiny run of every scenario completes end to end and writes a
-// well-formed latest.json, latest.md and latest.svg. No timing is asserted: benchmarks are not tests.
+// The benchmark harness itself (issues 6 and 11): a tiny run of every scenario completes end to end and writes a
+// well-formed latest.json, latest.md and latest.svg. No timing is asserted: benchmarks are not tests; the
+// targets' arithmetic is checked on made-up figures.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResults } from '../../bench/bench-results.js';
-import { SCENARIO_IDS } from '../../bench/config.js';
+import { FULL_SIZES, QUICK_SIZES, SCENARIO_IDS, type ScenarioId, TINY_SIZES } from '../../bench/config.js';
+import { BENCH_EVENT_TYPE } from '../../bench/raw-requests.js';
 import { median, quantile } from '../../bench/stats.js';
-import { bottleneckOf } from '../../bench/summary.js';
+import { bottleneckOf, type ClientFigures, type ScenarioSummary } from '../../bench/summary.js';
+import { checkTargets } from '../../bench/targets.js';
 
 jest.setTimeout(120_000);
 
@@ -89,29 +92,52 @@ describe('a tiny benchmark run', () => {
     }
   });
 
-  test('scenario-specific figures are there: latency, catch-up, RSS over the read', () => {
+  test('scenario-specific figures are there: latency, MiB/s, catch-up, RSS over the read', () => {
     const official = (scenario: string) =>
       results.summaries
         .find((summary) => summary.scenario === scenario)
         ?.clients.find((client) => client.client === 'official')?.figures;
-    expect(official('s1-sequential-appends')?.latencyP99Ms).toBeGreaterThan(0);
+    for (const scenario of ['s1-sequential-appends', 's8-concurrent-writers', 's10-read-your-writes']) {
+      expect(official(scenario)?.latencyP50Ms).toBeGreaterThan(0);
+      expect(official(scenario)?.latencyP99Ms).toBeGreaterThanOrEqual(official(scenario)?.latencyP50Ms ?? 0);
+    }
+    expect(official('s2-batch-appends')?.latencyP50Ms).toBeUndefined();
+    expect(official('s9-large-appends')?.dataMiBPerSecond).toBeGreaterThan(0);
     expect(official('s6-catch-up-subscription')?.caughtUpMs).toBeGreaterThan(0);
     expect(official('s6-catch-up-subscription')?.liveEventsPerSecond).toBeGreaterThan(0);
     expect(official('memory')?.rssTraceMb).toHaveLength(10);
   });
 
   test('every run is recorded, and the events really arrived', () => {
-    expect(results.runs).toHaveLength(15);
-    const read = results.runs.find((run) => run.scenario === 's4-read-stream' && run.client === 'official');
-    expect(read?.outcome.status).toBe('ok');
-    if (read?.outcome.status === 'ok') {
-      expect(read.outcome.headline.events).toBe(results.sizes.readEvents);
-      expect(read.outcome.dataBytes).toBe(results.sizes.readEvents * results.sizes.eventBytes);
+    expect(results.runs).toHaveLength(21);
+    const outcome = (scenario: string) =>
+      results.runs.find((run) => run.scenario === scenario && run.client === 'official')?.outcome;
+    const { sizes } = results;
+    const expected: [string, number, number][] = [
+      ['s4-read-stream', sizes.readEvents, sizes.readEvents * sizes.eventBytes],
+      [
+        's8-concurrent-writers',
+        sizes.writers * sizes.appendsPerWriter,
+        sizes.writers * sizes.appendsPerWriter * sizes.eventBytes,
+      ],
+      [
+        's9-large-appends',
+        sizes.largeAppends * sizes.largeAppendEvents,
+        sizes.largeAppends * sizes.largeAppendEvents * sizes.largeEventBytes,
+      ],
+      ['s10-read-your-writes', sizes.roundTrips, sizes.roundTrips * sizes.eventBytes],
+    ];
+    for (const [scenario, events, bytes] of expected) {
+      const run = outcome(scenario);
+      expect(run?.status).toBe('ok');
+      if (run?.status !== 'ok') continue;
+      expect(run.headline.events).toBe(events);
+      expect(run.dataBytes).toBe(bytes);
     }
   });
 
   test('every target of the issue is reported as met, missed or not measured', () => {
-    expect(results.targets).toHaveLength(8);
+    expect(results.targets).toHaveLength(16);
     for (const check of results.targets) {
       expect([true, false, null]).toContain(check.met);
       expect(check.detail).not.toBe('');
@@ -122,7 +148,9 @@ describe('a tiny benchmark run', () => {
     expect(markdown).toContain(`Node ${process.version}`);
     expect(markdown).toContain('| Scenario | Client | events/s |');
     expect(markdown).toContain('**ours/official**');
-    expect(markdown).toContain('## Targets (issue 6)');
+    expect(markdown).toContain('## Latency');
+    expect(markdown).toContain('| Scenario 10 | append, then read it back | ours |');
+    expect(markdown).toContain('## Targets (issues 6 and 11)');
     for (const summary of results.summaries) expect(markdown).toContain(summary.title);
   });
 
@@ -158,4 +186,68 @@ describe('the harness arithmetic', () => {
     expect(bottleneckOf(0.5, 0.4)).toMatch(/^network stack/);
     expect(bottleneckOf(0.95, null)).toMatch(/^client CPU/);
   });
+
+  test("scenario 9's appends are near the server's 1 MiB maximum but under it, in every preset", () => {
+    for (const sizes of [FULL_SIZES, QUICK_SIZES, TINY_SIZES]) {
+      // An event counts its data, its custom metadata (none) and twice the UTF-16 length of its type (§3.18).
+      const counted = sizes.largeAppendEvents * (sizes.largeEventBytes + 2 * BENCH_EVENT_TYPE.length);
+      expect(counted).toBeLessThanOrEqual(1_048_576);
+      expect(counted).toBeGreaterThan(1_000_000);
+    }
+  });
+
+  test('the targets compare ours with the official client in the direction each asks for', () => {
+    const met = new Map(
+      checkTargets([
+        summaryOf(
+          's1-sequential-appends',
+          { eventsPerSecond: 1_000, latencyP50Ms: 0.5, cpuUsPerEvent: 100 },
+          { eventsPerSecond: 1_000, latencyP50Ms: 0.6, cpuUsPerEvent: 90 },
+        ),
+        summaryOf(
+          's8-concurrent-writers',
+          { eventsPerSecond: 1_400, cpuUsPerEvent: 50 },
+          { eventsPerSecond: 1_000, cpuUsPerEvent: 60 },
+        ),
+      ]).map((check) => [check.target, check.met]),
+    );
+    expect(met.get("s1-sequential-appends: events/s ≥ 1.0× the official client's")).toBe(true);
+    expect(met.get("s1-sequential-appends: p50 latency ≤ the official client's")).toBe(true);
+    expect(met.get("s1-sequential-appends: client CPU per append ≤ the official client's")).toBe(false);
+    expect(met.get("s8-concurrent-writers: events/s ≥ 1.5× the official client's")).toBe(false);
+    expect(met.get("s8-concurrent-writers: client CPU per append ≤ the official client's")).toBe(true);
+    expect(met.get("s2-batch-appends: events/s ≥ 1.5× the official client's")).toBeNull();
+    expect(met.get("s4-read-stream: events/s ≥ 2.0× the official client's")).toBeNull();
+  });
 });
+
+/** A scenario's summary with made-up figures for ours and the official client. */
+function summaryOf(
+  scenario: ScenarioId,
+  ours: Partial<ClientFigures>,
+  official: Partial<ClientFigures>,
+): ScenarioSummary {
+  const base: ClientFigures = {
+    runs: 1,
+    eventsPerSecond: 1,
+    wallMs: 1,
+    cpuMs: 1,
+    cpuUsPerEvent: 1,
+    peakRssMb: 50,
+    emulatorCpuMs: 1,
+    clientCpuShare: 0.5,
+    emulatorCpuShare: 0.5,
+    otherCpuShare: 0,
+    bottleneck: 'network stack / round trips',
+    dataMiBPerSecond: 1,
+  };
+  return {
+    scenario,
+    title: scenario,
+    clients: [
+      { client: 'ours', status: 'ok', figures: { ...base, ...ours } },
+      { client: 'official', status: 'ok', figures: { ...base, ...official } },
+    ],
+    ratios: null,
+  };
+}
