@@ -243,3 +243,34 @@ test('a large append goes in several chunks with one correlation id, options fir
   const ids = seen.flatMap((request) => request.proposedMessages.map((message) => message.id?.value));
   expect(ids).toEqual(events.map((event) => ({ $case: 'string', value: event.id })));
 });
+
+test("the first append waits for the node's features only within its own timeout and signal", async () => {
+  let answerFeatures = (): void => undefined;
+  const featuresAnswered = new Promise<void>((resolve) => {
+    answerFeatures = resolve;
+  });
+  const seen: BatchAppendReq[] = [];
+  const server = await fake({ ...answeringAll(seen), featuresGate: () => featuresAnswered });
+  const client = clientOf(server);
+  const started = performance.now();
+  const late = await rejectionOf(
+    client.appendEvents({ streamName: 'a', expectedPosition: -1, events: [anEvent()], timeout: 200 }),
+  );
+  expect(late).toBeInstanceOf(DeadlineExceededError);
+  // Not the client's default deadline (10 s) of the shared question.
+  expect(performance.now() - started).toBeLessThan(5_000);
+  const controller = new AbortController();
+  const aborted = client.appendEvents({
+    streamName: 'b',
+    expectedPosition: -1,
+    events: [anEvent()],
+    signal: controller.signal,
+  });
+  controller.abort();
+  expect(await rejectionOf(aborted)).toBeInstanceOf(CancelledError);
+  expect(seen).toEqual([]);
+  // The question itself went on: once answered, appends go over BatchAppend.
+  answerFeatures();
+  await client.appendEvents({ streamName: 'c', expectedPosition: -1, events: [anEvent()] });
+  expect(seen.map(streamOf)).toEqual(['c']);
+});

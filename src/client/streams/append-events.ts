@@ -9,6 +9,7 @@ import { checkExpectedPosition, checkStreamName, type ExpectedState } from '../a
 import { asyncIterableOf } from '../calls/async-iterable-of.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
+import { withinCallControl } from '../calls/bounded-wait.js';
 import { withFailover } from '../calls/failover.js';
 import type { NodeClients } from '../connection/node-clients.js';
 import { ExpectedPositionError, GrpcError } from '../errors/esdb-errors.js';
@@ -93,7 +94,7 @@ async function appendOn(
   events: readonly NewEvent[],
   control: CallControl,
 ): Promise<bigint> {
-  const batch = await batchSupportOf(node, events);
+  const batch = await batchSupportOf(node, events, control);
   if (batch !== undefined) {
     try {
       return await node.appends.append({ streamName, expected, events, ...batch }, control);
@@ -121,9 +122,12 @@ const BATCH_SUPPORT = new WeakMap<ServerFeatures, { durationDeadline: boolean } 
 async function batchSupportOf(
   node: NodeClients,
   events: readonly NewEvent[],
+  control: CallControl,
 ): Promise<{ durationDeadline: boolean } | undefined> {
   if (node.appends.unimplemented || !fitsBatchAppend(events)) return undefined;
-  const features = await featuresOf(node);
+  // The node's answer is asked once and shared (with the client's deadline); this append waits for it only
+  // as long as its own timeout and signal allow.
+  const features = await withinCallControl(featuresOf(node), control);
   let support = BATCH_SUPPORT.get(features);
   if (support === undefined) {
     const service = StreamsDefinition.fullName;

@@ -32,6 +32,8 @@ export interface FakeHandlers {
    * servers before 21.10 do, and clients append through Append.
    */
   listsBatchAppend?: boolean;
+  /** Awaited before the fake answers ServerFeatures: a way to make that answer late. */
+  featuresGate?(context: CallContext): Promise<void>;
 }
 
 /** The Streams methods as a 24.10 server lists them (§3.16). */
@@ -101,8 +103,10 @@ export async function startFakeStreamsServer(
   });
   if (handlers.listsBatchAppend ?? handlers.batchAppend !== undefined) {
     server.add(ServerFeaturesDefinition, {
-      getSupportedMethods: () =>
-        Promise.resolve({ methods: STREAMS_METHODS, eventStoreServerVersion: '24.10.0' }),
+      getSupportedMethods: async (_request, context) => {
+        await handlers.featuresGate?.(context);
+        return { methods: STREAMS_METHODS, eventStoreServerVersion: '24.10.0' };
+      },
     });
   }
   let credentials = ServerCredentials.createInsecure();
