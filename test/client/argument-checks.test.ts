@@ -1,30 +1,15 @@
 // Bad input is rejected with a TypeError or RangeError naming the argument, before anything is sent: the
 // scripted server must see no call at all.
-import { EsdbClient, NewEvent } from '../../src/client/index.js';
-import { type FakeStreamsServer, startFakeStreamsServer } from './support/fake-streams-server.js';
+import { NewEvent } from '../../src/client/index.js';
+import { useRefusingClient } from './support/refusing-client.js';
 import { utf8 } from './support/target.js';
 
-let server: FakeStreamsServer;
-let client: EsdbClient;
-
-beforeAll(async () => {
-  server = await startFakeStreamsServer({});
-  client = new EsdbClient({ host: server.host, port: server.port, tls: false });
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
-
-afterEach(() => {
-  expect(server.calls).toHaveLength(0);
-});
+const client = useRefusingClient();
 
 const good = new NewEvent({ type: 'T', data: utf8('x') });
 type Args = Record<string, unknown>;
 const append = (options: Args): Promise<bigint> =>
-  client.appendEvents({
+  client().appendEvents({
     streamName: 's',
     expectedPosition: -1,
     events: [good],
@@ -94,7 +79,7 @@ describe('appendEvents', () => {
   });
 
   test('options must be an object', async () => {
-    await expect(client.appendEvents(undefined as never)).rejects.toThrow(
+    await expect(client().appendEvents(undefined as never)).rejects.toThrow(
       /appendEvents: the options must be an object/,
     );
   });
@@ -104,115 +89,115 @@ describe('reads', () => {
   test.each<[string, () => unknown, ErrorConstructor, RegExp]>([
     [
       'missing options',
-      () => client.readStreamEvents(undefined as never),
+      () => client().readStreamEvents(undefined as never),
       TypeError,
       /readStreamEvents: the options must be an object/,
     ],
     [
       'empty stream name',
-      () => client.readStreamEvents({ streamName: '' }),
+      () => client().readStreamEvents({ streamName: '' }),
       TypeError,
       /readStreamEvents: streamName must not be empty/,
     ],
     [
       'negative position',
-      () => client.readStreamEvents({ streamName: 's', position: -1 }),
+      () => client().readStreamEvents({ streamName: 's', position: -1 }),
       RangeError,
       /position must not be negative/,
     ],
     [
       'fractional position',
-      () => client.readStreamEvents({ streamName: 's', position: 0.5 }),
+      () => client().readStreamEvents({ streamName: 's', position: 0.5 }),
       TypeError,
       /position must be an integer/,
     ],
     [
       'unsafe position',
-      () => client.readStreamEvents({ streamName: 's', position: 2 ** 60 }),
+      () => client().readStreamEvents({ streamName: 's', position: 2 ** 60 }),
       RangeError,
       /position is not a safe integer/,
     ],
     [
       'negative limit',
-      () => client.readStreamEvents({ streamName: 's', limit: -1 }),
+      () => client().readStreamEvents({ streamName: 's', limit: -1 }),
       RangeError,
       /readStreamEvents: limit must not be negative/,
     ],
     [
       'NaN limit',
-      () => client.readStreamEvents({ streamName: 's', limit: Number.NaN }),
+      () => client().readStreamEvents({ streamName: 's', limit: Number.NaN }),
       TypeError,
       /limit must be an integer/,
     ],
     [
       'non-boolean backwards',
-      () => client.readStreamEvents({ streamName: 's', backwards: 'yes' as never }),
+      () => client().readStreamEvents({ streamName: 's', backwards: 'yes' as never }),
       TypeError,
       /backwards must be a boolean/,
     ],
     [
       'non-boolean resolveLinks',
-      () => client.readStreamEvents({ streamName: 's', resolveLinks: 1 as never }),
+      () => client().readStreamEvents({ streamName: 's', resolveLinks: 1 as never }),
       TypeError,
       /readStreamEvents: resolveLinks must be a boolean/,
     ],
     [
       'unknown option',
-      () => client.readStreamEvents({ streamName: 's', commitPosition: 1 } as never),
+      () => client().readStreamEvents({ streamName: 's', commitPosition: 1 } as never),
       TypeError,
       /unknown option 'commitPosition'/,
     ],
     [
       'zero timeout',
-      () => client.readStreamEvents({ streamName: 's', timeout: 0 }),
+      () => client().readStreamEvents({ streamName: 's', timeout: 0 }),
       RangeError,
       /timeout must be positive/,
     ],
     [
       'negative commit position',
-      () => client.readAllEvents({ commitPosition: -1n }),
+      () => client().readAllEvents({ commitPosition: -1n }),
       RangeError,
       /readAllEvents: commitPosition must not be negative/,
     ],
     [
       'a string filter',
-      () => client.readAllEvents({ filterExclude: '\\$.*' as never }),
+      () => client().readAllEvents({ filterExclude: '\\$.*' as never }),
       TypeError,
       /filterExclude must be an array/,
     ],
     [
       'a non-string pattern',
-      () => client.readAllEvents({ filterInclude: ['A', 1] as never }),
+      () => client().readAllEvents({ filterInclude: ['A', 1] as never }),
       TypeError,
       /filterInclude\[1\] must be a string/,
     ],
     [
       'an empty pattern',
-      () => client.readAllEvents({ filterInclude: [''] }),
+      () => client().readAllEvents({ filterInclude: [''] }),
       TypeError,
       /filterInclude\[0\] must not be empty/,
     ],
     [
       'non-boolean filterByStreamName',
-      () => client.readAllEvents({ filterByStreamName: 'yes' as never }),
+      () => client().readAllEvents({ filterByStreamName: 'yes' as never }),
       TypeError,
       /readAllEvents: filterByStreamName must be a boolean/,
     ],
     [
       'non-boolean resolveLinks on $all',
-      () => client.readAllEvents({ resolveLinks: null as never }),
+      () => client().readAllEvents({ resolveLinks: null as never }),
       TypeError,
       /readAllEvents: resolveLinks must be a boolean/,
     ],
     [
       'unknown option',
-      () => client.readAllEvents({ position: 1 } as never),
+      () => client().readAllEvents({ position: 1 } as never),
       TypeError,
       /readAllEvents: unknown option 'position'/,
     ],
     [
       'options not an object',
-      () => client.readAllEvents(5 as never),
+      () => client().readAllEvents(5 as never),
       TypeError,
       /readAllEvents: the options must be an object/,
     ],
@@ -222,8 +207,8 @@ describe('reads', () => {
   });
 
   test('a read is only sent when iterated', () => {
-    client.readStreamEvents({ streamName: 's' });
-    client.readAllEvents();
+    client().readStreamEvents({ streamName: 's' });
+    client().readAllEvents();
   });
 });
 
@@ -231,25 +216,25 @@ describe('positions', () => {
   test.each<[string, () => Promise<unknown>, ErrorConstructor, RegExp]>([
     [
       'missing stream name',
-      () => client.getStreamPosition({} as never),
+      () => client().getStreamPosition({} as never),
       TypeError,
       /getStreamPosition: streamName must be a string/,
     ],
     [
       'unknown option',
-      () => client.getStreamPosition({ streamName: 's', limit: 1 } as never),
+      () => client().getStreamPosition({ streamName: 's', limit: 1 } as never),
       TypeError,
       /unknown option 'limit'/,
     ],
     [
       'bad filter',
-      () => client.getCommitPosition({ filterExclude: [3] as never }),
+      () => client().getCommitPosition({ filterExclude: [3] as never }),
       TypeError,
       /getCommitPosition: filterExclude\[0\] must be a string/,
     ],
     [
       'unknown option',
-      () => client.getCommitPosition({ filterInclude: [] } as never),
+      () => client().getCommitPosition({ filterInclude: [] } as never),
       TypeError,
       /unknown option 'filterInclude'/,
     ],
@@ -270,36 +255,36 @@ describe('positions above 2^63-1', () => {
     ['appendEvents expectedPosition', (position) => append({ expectedPosition: position })],
     [
       'readStreamEvents position',
-      (position) => client.readStreamEvents({ streamName: 's', position }).toArray(),
+      (position) => client().readStreamEvents({ streamName: 's', position }).toArray(),
     ],
     [
       'readAllEvents commitPosition',
-      (position) => client.readAllEvents({ commitPosition: position }).toArray(),
+      (position) => client().readAllEvents({ commitPosition: position }).toArray(),
     ],
     [
       'subscribeAllEvents commitPosition',
-      (position) => client.subscribeAllEvents({ commitPosition: position }),
+      (position) => client().subscribeAllEvents({ commitPosition: position }),
     ],
     [
       'subscribeStreamEvents streamPosition',
-      (position) => client.subscribeStreamEvents({ streamName: 's', streamPosition: position }),
+      (position) => client().subscribeStreamEvents({ streamName: 's', streamPosition: position }),
     ],
     [
       'deleteStream expectedPosition',
-      (position) => client.deleteStream({ streamName: 's', expectedPosition: position }),
+      (position) => client().deleteStream({ streamName: 's', expectedPosition: position }),
     ],
     [
       'setStreamMetadata expectedPosition',
-      (position) => client.setStreamMetadata({ streamName: 's', metadata: {}, expectedPosition: position }),
+      (position) => client().setStreamMetadata({ streamName: 's', metadata: {}, expectedPosition: position }),
     ],
     [
       'createStreamSubscription streamPosition',
       (position) =>
-        client.createStreamSubscription({ groupName: 'g', streamName: 's', streamPosition: position }),
+        client().createStreamSubscription({ groupName: 'g', streamName: 's', streamPosition: position }),
     ],
     [
       'createSubscription commitPosition',
-      (position) => client.createSubscription({ groupName: 'g', commitPosition: position }),
+      (position) => client().createSubscription({ groupName: 'g', commitPosition: position }),
     ],
   ])('%s: 2^63 and 2^64-1 are a RangeError', async (_, call) => {
     for (const position of [TOO_BIG, 2n ** 64n - 1n]) {
@@ -313,12 +298,12 @@ describe('positions above 2^63-1', () => {
   });
 
   test('2^63-1 itself is accepted (the read is prepared, nothing is sent)', () => {
-    expect(() => client.readStreamEvents({ streamName: 's', position: LARGEST })).not.toThrow();
-    expect(() => client.subscribeAllEvents({ commitPosition: LARGEST })).not.toThrow();
+    expect(() => client().readStreamEvents({ streamName: 's', position: LARGEST })).not.toThrow();
+    expect(() => client().subscribeAllEvents({ commitPosition: LARGEST })).not.toThrow();
   });
 
   test('a read limit is a count, not a position: up to 2^64-1', () => {
-    expect(() => client.readStreamEvents({ streamName: 's', limit: 2n ** 64n - 1n })).not.toThrow();
-    expect(() => client.readStreamEvents({ streamName: 's', limit: 2n ** 64n })).toThrow(/at most 2\^64-1/);
+    expect(() => client().readStreamEvents({ streamName: 's', limit: 2n ** 64n - 1n })).not.toThrow();
+    expect(() => client().readStreamEvents({ streamName: 's', limit: 2n ** 64n })).toThrow(/at most 2\^64-1/);
   });
 });

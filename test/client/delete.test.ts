@@ -8,7 +8,7 @@ import {
   StreamDeletedError,
   StreamNotFoundError,
 } from '../../src/client/index.js';
-import { type FakeStreamsServer, startFakeStreamsServer } from './support/fake-streams-server.js';
+import { useRefusingClient } from './support/refusing-client.js';
 import { MODES, rejectionOf, textOf, uniqueStream, useClientTarget, utf8 } from './support/target.js';
 
 const event = (data: string): NewEvent => new NewEvent({ type: 'Numbered', data: utf8(data) });
@@ -127,22 +127,7 @@ describe.each(MODES)('tombstoneStream (%s)', (mode) => {
 });
 
 describe('bad input to deleteStream and tombstoneStream', () => {
-  let server: FakeStreamsServer;
-  let client: EsdbClient;
-
-  beforeAll(async () => {
-    server = await startFakeStreamsServer({});
-    client = new EsdbClient({ host: server.host, port: server.port, tls: false });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
-  });
-
-  afterEach(() => {
-    expect(server.calls).toHaveLength(0);
-  });
+  const client = useRefusingClient();
 
   test.each([
     ['deleteStream', { streamName: '' }, TypeError, /^deleteStream: streamName must not be empty/],
@@ -171,14 +156,14 @@ describe('bad input to deleteStream and tombstoneStream', () => {
     ['tombstoneStream', { streamName: 's', expectedPosition: {} }, TypeError, /^tombstoneStream: expected/],
     ['tombstoneStream', { streamName: 's', signal: 1 }, TypeError, /^tombstoneStream: signal must be an/],
   ] as const)('%s(%p) is refused', async (method, options, errorClass, message) => {
-    const call = client[method](options as unknown as Parameters<EsdbClient[typeof method]>[0]);
+    const call = client()[method](options as unknown as Parameters<EsdbClient[typeof method]>[0]);
     const error = await rejectionOf(call);
     expect(error).toBeInstanceOf(errorClass);
     expect((error as Error).message).toMatch(message);
   });
 
   test('the options are required', async () => {
-    const call = client.deleteStream(undefined as unknown as { streamName: string });
+    const call = client().deleteStream(undefined as unknown as { streamName: string });
     await expect(call).rejects.toThrow(/^deleteStream: the options must be an object/);
   });
 });

@@ -1,31 +1,16 @@
 // Bad input to getStreamMetadata and setStreamMetadata is refused with a TypeError or RangeError naming the
 // field, before anything is sent: the scripted server must see no call at all.
 import { EsdbClient } from '../../src/client/index.js';
-import { type FakeStreamsServer, startFakeStreamsServer } from './support/fake-streams-server.js';
+import { useRefusingClient } from './support/refusing-client.js';
 import { rejectionOf } from './support/target.js';
 
-let server: FakeStreamsServer;
-let client: EsdbClient;
-
-beforeAll(async () => {
-  server = await startFakeStreamsServer({});
-  client = new EsdbClient({ host: server.host, port: server.port, tls: false });
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
-
-afterEach(() => {
-  expect(server.calls).toHaveLength(0);
-});
+const client = useRefusingClient();
 
 type Args = Record<string, unknown>;
 
 /** The error setStreamMetadata fails with, given these metadata fields on stream 's'. */
 async function refusal(metadata: unknown, options: Args = {}): Promise<Error> {
-  const call = client.setStreamMetadata({ streamName: 's', metadata, ...options } as unknown as Parameters<
+  const call = client().setStreamMetadata({ streamName: 's', metadata, ...options } as unknown as Parameters<
     EsdbClient['setStreamMetadata']
   >[0]);
   return (await rejectionOf(call)) as Error;
@@ -86,7 +71,7 @@ describe('getStreamMetadata', () => {
     ['an unknown option', { streamName: 's', x: 1 }, TypeError, /^getStreamMetadata: unknown option 'x'/],
     ['a bad signal', { streamName: 's', signal: {} }, TypeError, /^getStreamMetadata: signal must be an/],
   ])('refuses %s', async (_case, options, errorClass, message) => {
-    const call = client.getStreamMetadata(options as Parameters<EsdbClient['getStreamMetadata']>[0]);
+    const call = client().getStreamMetadata(options as Parameters<EsdbClient['getStreamMetadata']>[0]);
     const error = (await rejectionOf(call)) as Error;
     expect(error).toBeInstanceOf(errorClass);
     expect(error.message).toMatch(message);

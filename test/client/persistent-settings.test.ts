@@ -2,7 +2,6 @@
 // reaches the server (the group's information reports what was sent), the settings behave as named (retries
 // and parking, the consumer limit, the message timeout, the consumer strategies), filterByStreamName, the
 // server's refusal of a start beyond the log, and bad settings refused before anything is sent.
-import { randomUUID } from 'node:crypto';
 import {
   type EsdbClient,
   MaximumSubscribersReachedError,
@@ -12,12 +11,10 @@ import {
   SubscriptionFailedError,
 } from '../../src/client/index.js';
 import { infoWhen } from './support/group-info.js';
-import { nothingWithin, take, textEvent, uniqueType, until } from './support/subscriptions.js';
+import { nothingWithin, take, textEvent, uniqueGroup, uniqueType, until } from './support/subscriptions.js';
 import { MODES, rejectionOf, textOf, uniqueStream, useClientTarget } from './support/target.js';
 
 jest.setTimeout(30_000);
-
-const uniqueGroup = (): string => `group-${randomUUID()}`;
 
 /** Every setting, none at its default. */
 const CUSTOM_SETTINGS: Required<PersistentSubscriptionSettings> = {

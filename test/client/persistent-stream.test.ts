@@ -8,12 +8,10 @@ import {
   SubscriptionExistsError,
   SubscriptionNotFoundError,
 } from '../../src/client/index.js';
-import { nothingWithin, sleep, take, textEvent } from './support/subscriptions.js';
+import { nothingWithin, sleep, take, textEvent, uniqueGroup } from './support/subscriptions.js';
 import { MODES, rejectionOf, textOf, uniqueStream, useClientTarget } from './support/target.js';
 
 jest.setTimeout(30_000);
-
-const uniqueGroup = (): string => `group-${randomUUID()}`;
 
 /** Appends `count` events (data "0", "1", …) to a new stream. */
 async function streamOf(client: EsdbClient, count: number): Promise<string> {

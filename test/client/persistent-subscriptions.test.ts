@@ -20,6 +20,7 @@ import {
   take,
   takeUntil,
   textEvent,
+  uniqueGroup,
   uniqueType,
   until,
 } from './support/subscriptions.js';
@@ -34,8 +35,6 @@ import {
 } from './support/target.js';
 
 jest.setTimeout(30_000);
-
-const uniqueGroup = (): string => `group-${randomUUID()}`;
 
 /** Appends one event per type to a new stream; returns the stream and each event's commit position. */
 async function appendTypes(

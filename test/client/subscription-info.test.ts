@@ -9,12 +9,10 @@ import {
   SubscriptionNotFoundError,
 } from '../../src/client/index.js';
 import { infoWhen } from './support/group-info.js';
-import { take, textEvent, uniqueType } from './support/subscriptions.js';
+import { take, textEvent, uniqueGroup, uniqueType } from './support/subscriptions.js';
 import { MODES, rejectionOf, uniqueStream, useClientTarget } from './support/target.js';
 
 jest.setTimeout(30_000);
-
-const uniqueGroup = (): string => `group-${randomUUID()}`;
 
 /** The settings createSubscription documents (PY's defaults, §3.14 table). */
 const DEFAULT_SETTINGS: Required<PersistentSubscriptionSettings> = {

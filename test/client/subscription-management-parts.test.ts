@@ -9,7 +9,7 @@ import {
   ReplayParkedReq,
   type SubscriptionInfo as SubscriptionInfoMessage,
 } from '../../src/generated/persistent.js';
-import { EsdbClient, GrpcError } from '../../src/client/index.js';
+import { GrpcError } from '../../src/client/index.js';
 import {
   deleteGroupRequest,
   getInfoRequest,
@@ -17,7 +17,7 @@ import {
   replayParkedRequest,
 } from '../../src/client/wire/persistent-management-requests.js';
 import { subscriptionInfoOf } from '../../src/client/wire/subscription-info-of.js';
-import { type FakeStreamsServer, startFakeStreamsServer } from './support/fake-streams-server.js';
+import { useRefusingClient } from './support/refusing-client.js';
 import { rejectionOf } from './support/target.js';
 
 const ORDERS = { $case: 'streamIdentifier', value: { streamName: Buffer.from('orders') } };
@@ -212,92 +212,90 @@ describe('subscriptionInfoOf', () => {
 });
 
 describe('bad input', () => {
-  let server: FakeStreamsServer;
-  let client: EsdbClient;
-
-  beforeAll(async () => {
-    // It serves no PersistentSubscriptions method: a request that got through would fail with UNIMPLEMENTED.
-    server = await startFakeStreamsServer({});
-    client = new EsdbClient({ host: server.host, port: server.port, tls: false });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
-  });
+  const client = useRefusingClient();
 
   type Call = () => Promise<unknown>;
   /** Options of a type the method does not take, as plain JavaScript could pass them. */
   const bad = (options: unknown): never => options as never;
 
   test.each<[string, Call, ErrorConstructor, RegExp]>([
-    ['no options', () => client.getSubscriptionInfo(bad(undefined)), TypeError, /must be an object/],
-    ['no group name', () => client.getSubscriptionInfo(bad({})), TypeError, /getSubscriptionInfo: groupName/],
-    ['empty group name', () => client.deleteSubscription({ groupName: '' }), TypeError, /must not be empty/],
+    ['no options', () => client().getSubscriptionInfo(bad(undefined)), TypeError, /must be an object/],
+    [
+      'no group name',
+      () => client().getSubscriptionInfo(bad({})),
+      TypeError,
+      /getSubscriptionInfo: groupName/,
+    ],
+    [
+      'empty group name',
+      () => client().deleteSubscription({ groupName: '' }),
+      TypeError,
+      /must not be empty/,
+    ],
     [
       'empty stream name',
-      () => client.getSubscriptionInfo({ groupName: 'g', streamName: '' }),
+      () => client().getSubscriptionInfo({ groupName: 'g', streamName: '' }),
       TypeError,
       /getSubscriptionInfo: streamName must not be empty/,
     ],
     [
       'non-string stream name',
-      () => client.deleteSubscription(bad({ groupName: 'g', streamName: 5 })),
+      () => client().deleteSubscription(bad({ groupName: 'g', streamName: 5 })),
       TypeError,
       /deleteSubscription: streamName must be a string/,
     ],
     [
       'unknown option',
-      () => client.replayParkedEvents(bad({ groupName: 'g', stopAfter: 1 })),
+      () => client().replayParkedEvents(bad({ groupName: 'g', stopAfter: 1 })),
       TypeError,
       /unknown option 'stopAfter'/,
     ],
     [
       'empty stream name to list',
-      () => client.listSubscriptions({ streamName: '' }),
+      () => client().listSubscriptions({ streamName: '' }),
       TypeError,
       /listSubscriptions: streamName must not be empty/,
     ],
-    ['list options not an object', () => client.listSubscriptions(bad('x')), TypeError, /object/],
+    ['list options not an object', () => client().listSubscriptions(bad('x')), TypeError, /object/],
     [
       'negative stopAt',
-      () => client.replayParkedEvents({ groupName: 'g', stopAt: -1 }),
+      () => client().replayParkedEvents({ groupName: 'g', stopAt: -1 }),
       RangeError,
       /replayParkedEvents: stopAt must not be negative/,
     ],
     [
       'stopAt 0',
-      () => client.replayParkedEvents({ groupName: 'g', stopAt: 0 }),
+      () => client().replayParkedEvents({ groupName: 'g', stopAt: 0 }),
       RangeError,
       /stopAt must be at least 1/,
     ],
     [
       'stopAt past int64',
-      () => client.replayParkedEvents({ groupName: 'g', stopAt: 2n ** 63n }),
+      () => client().replayParkedEvents({ groupName: 'g', stopAt: 2n ** 63n }),
       RangeError,
       /stopAt must be at most 2\^63-1/,
     ],
     [
       'fractional stopAt',
-      () => client.replayParkedEvents({ groupName: 'g', stopAt: 1.5 }),
+      () => client().replayParkedEvents({ groupName: 'g', stopAt: 1.5 }),
       TypeError,
       /stopAt must be an integer/,
     ],
     [
       'string stopAt',
-      () => client.replayParkedEvents(bad({ groupName: 'g', stopAt: '3' })),
+      () => client().replayParkedEvents(bad({ groupName: 'g', stopAt: '3' })),
       TypeError,
       /stopAt must be a number or a bigint/,
     ],
     [
       'unknown restart option',
-      () => client.restartSubscriptionsSubsystem(bad({ force: true })),
+      () => client().restartSubscriptionsSubsystem(bad({ force: true })),
       TypeError,
       /restartSubscriptionsSubsystem: unknown option 'force'/,
     ],
     [
       'negative timeout',
-      () => client.restartSubscriptionsSubsystem({ timeout: -1 }),
+      () => client().restartSubscriptionsSubsystem({ timeout: -1 }),
       RangeError,
       /restartSubscriptionsSubsystem: timeout must be positive/,
     ],
@@ -308,7 +306,7 @@ describe('bad input', () => {
   });
 
   test('good input does reach the server (which has no such service)', async () => {
-    const error = await rejectionOf(client.replayParkedEvents({ groupName: 'g', stopAt: 1 }));
+    const error = await rejectionOf(client().replayParkedEvents({ groupName: 'g', stopAt: 1 }));
     expect(error).toBeInstanceOf(GrpcError);
     expect(error).toMatchObject({ code: Status.UNIMPLEMENTED });
   });

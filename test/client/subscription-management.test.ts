@@ -1,7 +1,6 @@
 // deleteSubscription, replayParkedEvents and restartSubscriptionsSubsystem against a server, in insecure and
 // secure mode: deleting groups on $all and on a stream (and what their consumers see), replaying parked events
 // (all, or up to stopAt), restarting the subsystem, the missing group, and who may do what on a secure server.
-import { randomUUID } from 'node:crypto';
 import {
   AccessDeniedError,
   EsdbClient,
@@ -12,12 +11,10 @@ import {
   type SubscriptionReadResponse,
 } from '../../src/client/index.js';
 import { infoWhen } from './support/group-info.js';
-import { nothingWithin, take, textEvent, uniqueType } from './support/subscriptions.js';
+import { nothingWithin, take, textEvent, uniqueGroup, uniqueType } from './support/subscriptions.js';
 import { AGAINST_EMULATOR, MODES, rejectionOf, uniqueStream, useClientTarget } from './support/target.js';
 
 jest.setTimeout(30_000);
-
-const uniqueGroup = (): string => `group-${randomUUID()}`;
 
 /** A group on $all that receives only `count` new events of a type of its own, and a consumer of it. */
 async function groupWithEvents(

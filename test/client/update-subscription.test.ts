@@ -2,7 +2,6 @@
 // stay as they were, on both kinds of group; the start stays unless a start option is given; the filter of a
 // group on $all stays; connected consumers are dropped; a missing group; the strategy an update cannot send;
 // the rules between settings given and the group's own; bad options.
-import { randomUUID } from 'node:crypto';
 import {
   CancelledError,
   type EsdbClient,
@@ -10,12 +9,10 @@ import {
   SubscriptionDroppedError,
   SubscriptionNotFoundError,
 } from '../../src/client/index.js';
-import { take, textEvent, uniqueType } from './support/subscriptions.js';
+import { take, textEvent, uniqueGroup, uniqueType } from './support/subscriptions.js';
 import { MODES, rejectionOf, textOf, uniqueStream, useClientTarget } from './support/target.js';
 
 jest.setTimeout(30_000);
-
-const uniqueGroup = (): string => `group-${randomUUID()}`;
 
 /** Settings none of which is a default, so that a reset to defaults would show. */
 const CREATED_WITH: Required<PersistentSubscriptionSettings> = {

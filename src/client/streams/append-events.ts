@@ -15,7 +15,6 @@ import type { NodeClients } from '../connection/node-clients.js';
 import { ExpectedPositionError, GrpcError } from '../errors/esdb-errors.js';
 import { NewEvent, type NewEventOptions } from '../events/new-event.js';
 import { featuresOf } from '../features/get-server-features.js';
-import type { ServerFeatures } from '../features/server-features.js';
 import { appendOptionsMessage, proposedMessageOf } from '../wire/append-request.js';
 import { fitsBatchAppend } from '../wire/batch-append-request.js';
 
@@ -111,32 +110,38 @@ async function appendOn(
   return commitPositionOf(response, streamName, expected);
 }
 
-/** How the node takes BatchAppend requests, read once per answer of ServerFeatures; null when it does not. */
-const BATCH_SUPPORT = new WeakMap<ServerFeatures, { durationDeadline: boolean } | null>();
+/** How each node takes BatchAppend requests, once its ServerFeatures answer is known; null when it does not. */
+const BATCH_SUPPORT = new WeakMap<NodeClients, BatchSupport | null>();
+
+type BatchSupport = { readonly durationDeadline: boolean };
 
 /**
  * Whether these events go over the node's BatchAppend call, and with which deadline field; undefined for
  * Append: the node does not list BatchAppend or answered it UNIMPLEMENTED, or one event is too large for the
- * shared call.
+ * shared call. Once the node's answer is known, this is a map lookup: no timer, no wait on the question.
  */
 async function batchSupportOf(
   node: NodeClients,
   events: readonly NewEvent[],
   control: CallControl,
-): Promise<{ durationDeadline: boolean } | undefined> {
+): Promise<BatchSupport | undefined> {
   if (node.appends.unimplemented || !fitsBatchAppend(events)) return undefined;
-  // The node's answer is asked once and shared (with the client's deadline); this append waits for it only
-  // as long as its own timeout and signal allow.
+  const known = BATCH_SUPPORT.get(node);
+  return (known === undefined ? await askBatchSupport(node, control) : known) ?? undefined;
+}
+
+/**
+ * Reads the node's ServerFeatures answer, asked once and shared (with the client's deadline); this append
+ * waits for it only as long as its own timeout and signal allow.
+ */
+async function askBatchSupport(node: NodeClients, control: CallControl): Promise<BatchSupport | null> {
   const features = await withinCallControl(featuresOf(node), control);
-  let support = BATCH_SUPPORT.get(features);
-  if (support === undefined) {
-    const service = StreamsDefinition.fullName;
-    support = features.supports(service, 'BatchAppend')
-      ? { durationDeadline: features.supports(service, 'BatchAppend', 'deadline_duration') }
-      : null;
-    BATCH_SUPPORT.set(features, support);
-  }
-  return support ?? undefined;
+  const service = StreamsDefinition.fullName;
+  const support = features.supports(service, 'BatchAppend')
+    ? { durationDeadline: features.supports(service, 'BatchAppend', 'deadline_duration') }
+    : null;
+  BATCH_SUPPORT.set(node, support);
+  return support;
 }
 
 /** The outcome of an Append: the last event's commit position, or the in-band wrong-expected-version (§3.3). */

@@ -80,6 +80,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, describe: () => s
   }
 }
 
+/** A persistent subscription group name no other test uses. */
+export function uniqueGroup(): string {
+  return `group-${randomUUID()}`;
+}
+
 /** An event type no other test uses. */
 export function uniqueType(prefix = 'Type'): string {
   return `${prefix}${randomUUID().replace(/-/g, '')}`;
