@@ -103,4 +103,18 @@ describe.each(MODES)('stream metadata (%s)', (mode) => {
     ]);
     expect((await client.getStreamMetadata(stream)).metadata?.truncateBefore).toBe(3);
   });
+
+  test.each([
+    ['a server key of the wrong kind', { $maxCount: 2, $tb: 'three' }],
+    ['an unknown $acl member', { $maxCount: 2, $acl: { $read: ['$admins'] } }],
+    ['a $maxAge too large for a TimeSpan', { $maxCount: 2, $maxAge: 922_337_203_686 }],
+  ])('metadata with %s is ignored whole: the valid $maxCount beside it has no effect', async (_, data) => {
+    const client = target().client();
+    const stream = uniqueStream('meta-faulty');
+    await client.appendToStream(stream, makeEvents(5));
+    // Written raw: setStreamMetadata would not produce these values (§3.13.1, server: StreamMetadata.cs).
+    await client.appendToStream(`$$${stream}`, jsonEvent({ type: '$metadata', data }));
+
+    expect(revisions(await collect(client.readStream(stream)))).toEqual([0n, 1n, 2n, 3n, 4n]);
+  });
 });
