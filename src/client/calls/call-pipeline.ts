@@ -1,9 +1,11 @@
 /**
  * The path every gRPC call of the client takes, as a nice-grpc client middleware on each node's clients: the
  * call's headers, its deadline, the link between the caller's signal, the client's close and the call, and the
- * translation of whatever the call fails with into the client's typed errors. Methods pass their checked
- * {@link CallControl} as the call options and get typed errors back. Moving to another node (fail-over) is
- * not done here, since it changes channels: see `failover.ts`.
+ * translation of whatever the call fails with into the client's typed errors, which the node's connection is
+ * also told (it stops using a channel that failed with UNAVAILABLE). Methods pass their checked
+ * {@link CallControl} as the call options and get typed errors back. Repeating a call (fail-over to another
+ * node, retries of idempotent calls) is not done here, since the next attempt may need another channel than
+ * the one these clients are bound to: see `failover.ts`.
  */
 import type { CallOptions, ClientMiddleware, ClientMiddlewareCall, Metadata } from 'nice-grpc';
 import { CallGuard } from './call-guard.js';
@@ -28,6 +30,8 @@ export interface CallPipelineSettings {
   readonly metadataOf: (methodPath: string) => Metadata;
   /** A last look at a failure, for what only the connection can tell (a TLS mismatch). */
   readonly diagnose: (error: unknown) => Promise<unknown>;
+  /** Told the typed error of every failed call, so that a channel that lost its server is not used again. */
+  readonly failed: (error: unknown) => void;
 }
 
 /** The middleware that runs every call of one node's clients. */
@@ -47,7 +51,9 @@ export function callPipeline(settings: CallPipelineSettings): ClientMiddleware<P
         onTrailer: guard.onTrailer,
       });
     } catch (error) {
-      throw await settings.diagnose(guard.translate(error));
+      const failure = await settings.diagnose(guard.translate(error));
+      settings.failed(failure);
+      throw failure;
     } finally {
       guard.dispose();
     }

@@ -12,6 +12,9 @@ import type { BasicCredentials, ConnectionSettings } from './connection-settings
  */
 const MAX_RECEIVE_MESSAGE_LENGTH = 17 * 1024 * 1024;
 
+/** setTimeout's longest wait (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Opens the channel of a client. grpc-js connects lazily, on the first call. */
 export function openChannel(settings: ConnectionSettings): Channel {
   const credentials = settings.tls
@@ -22,10 +25,21 @@ export function openChannel(settings: ConnectionSettings): Channel {
         settings.tlsVerifyCert ? {} : { rejectUnauthorized: false },
       )
     : ChannelCredentials.createInsecure();
-  const options: ChannelOptions = { 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_LENGTH };
+  const options: ChannelOptions = {
+    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_LENGTH,
+    // grpc-js shares connections between channels with equal options through a process-wide pool, backoff
+    // included: a channel made to replace a broken one (NodeConnection.reconnect) must dial afresh.
+    'grpc.use_local_subchannel_pool': 1,
+  };
   // -1 disables keepalive (NODE): leave the option out, grpc-js then sends no pings.
-  if (settings.keepAliveInterval >= 0) options['grpc.keepalive_time_ms'] = settings.keepAliveInterval;
-  if (settings.keepAliveTimeout >= 0) options['grpc.keepalive_timeout_ms'] = settings.keepAliveTimeout;
+  if (settings.keepAliveInterval >= 0) {
+    options['grpc.keepalive_time_ms'] = settings.keepAliveInterval;
+    // Also between calls, so that a connection that died while idle is known dead before the next call.
+    options['grpc.keepalive_permit_without_calls'] = 1;
+  }
+  // Left out, grpc-js would wait 20 s for a ping's answer; -1 means no limit, so the longest a timer can wait.
+  options['grpc.keepalive_timeout_ms'] =
+    settings.keepAliveTimeout >= 0 ? settings.keepAliveTimeout : MAX_TIMER_MS;
   // An IPv6 address given without brackets (host options) needs them in a target.
   const host =
     settings.host.includes(':') && !settings.host.startsWith('[') ? `[${settings.host}]` : settings.host;

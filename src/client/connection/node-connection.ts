@@ -2,6 +2,11 @@
  * The client's connection to one node, which can move: to the seed's single node (direct), to the member
  * discovery picked in a cluster (docs/protocol.md §3.15), to the leader a `not-leader` answer names (§3.1.1),
  * or to a newly discovered member after the node went away (UNAVAILABLE).
+ *
+ * A channel that failed a call with UNAVAILABLE is not used again: grpc-js would wait out its reconnect
+ * backoff (1 s, growing 1.6 times per failed attempt up to 2 min) before dialling again, and fail every call
+ * meanwhile, so the first calls after a server came back would fail too. The next call opens a new channel,
+ * which dials at once; in a cluster, it goes to the member a rediscovery picks (§3.15), as in NODE.
  */
 import type { Channel, Metadata } from 'nice-grpc';
 import type { CallPipelineSettings } from '../calls/call-pipeline.js';
@@ -12,6 +17,7 @@ import { NotLeaderError, ServiceUnavailableError } from '../errors/esdb-errors.j
 import { callMetadataOf, openChannel } from './channel.js';
 import type { ConnectionSettings } from './connection-settings.js';
 import { type NodeClients, nodeClientsOn } from './node-clients.js';
+import { RetiredChannels } from './retired-channels.js';
 import { diagnoseTlsMismatch } from './tls-mismatch.js';
 
 /** The node a client talks to, found (and found again) as its settings say. */
@@ -21,8 +27,10 @@ export class NodeConnection {
   readonly #closed: AbortSignal;
   #current: Promise<NodeClients> | undefined;
   #node: NodeClients | undefined;
-  /** Channels replaced by a reconnection, closed with the client (calls may still run on them). */
-  readonly #retired: Channel[] = [];
+  /** The current node's clients after a call on them failed with UNAVAILABLE: the next call replaces them. */
+  #lost: NodeClients | undefined;
+  /** Channels replaced by a reconnection, closed when their connection ends or with the client. */
+  readonly #retired = new RetiredChannels();
 
   /** @param closed aborted when the client is closed: calls and discovery then stop. */
   constructor(settings: ConnectionSettings, closed: AbortSignal) {
@@ -43,44 +51,74 @@ export class NodeConnection {
     return this.#settings.discovery !== undefined;
   }
 
+  /** The client's deadline of calls that give no `timeout`, in milliseconds. */
+  get defaultDeadline(): number {
+    return this.#settings.defaultDeadline;
+  }
+
+  /** Aborted when the client is closed. */
+  get closed(): AbortSignal {
+    return this.#closed;
+  }
+
   /**
-   * The clients of the current node, discovering it first if needed.
+   * The clients of the current node, discovering it first if needed, and on a new channel if a call on the
+   * current one failed with UNAVAILABLE.
    * @throws DiscoveryError when discovery gives up.
    */
   ready(): Promise<NodeClients> {
-    this.#current ??= this.#discovering(undefined);
+    this.#current ??= this.#discovering(this.#lost?.endpoint);
     return this.#current;
   }
 
   /**
    * Moves to another node after a call on `failedOn` failed with `error`, when the error says so: `not-leader`
    * with the leader's address moves there; UNAVAILABLE (or `not-leader` without an address) rediscovers, in
-   * a cluster. Another call may already have moved; then nothing more is done.
+   * a cluster. Another call may already have moved; then nothing more is done. (A channel that failed with
+   * UNAVAILABLE has already been retired by then, in a cluster or not, as the call pipeline reported it.)
    * @returns whether the client now talks to another node, so that a safe operation may be retried once.
    * @throws DiscoveryError when rediscovery gives up.
    */
   async reconnect(failedOn: NodeClients, error: unknown): Promise<boolean> {
-    const leader = error instanceof NotLeaderError ? error.leader : undefined;
-    const rediscover =
-      this.discovers &&
-      ((error instanceof NotLeaderError && leader === undefined) || error instanceof ServiceUnavailableError);
-    if (leader === undefined && !rediscover) return false;
     if (this.#closed.aborted) return false;
+    const notLeader = error instanceof NotLeaderError;
+    if (notLeader && error.leader !== undefined) {
+      if (this.#node === failedOn) this.#use(error.leader);
+      return true;
+    }
+    if (!this.discovers || !(notLeader || error instanceof ServiceUnavailableError)) return false;
     const current = this.#current === undefined ? undefined : await this.#current.catch(() => undefined);
-    if (current !== undefined && current !== failedOn) return true;
-    if (leader !== undefined) {
-      this.#use(leader);
-    } else {
+    if (current === undefined || current === failedOn) {
       this.#current = this.#discovering(failedOn.endpoint);
       await this.#current;
     }
     return true;
   }
 
+  /**
+   * Called by the call pipeline with the error of every failed call on the current node's `channel`: after
+   * UNAVAILABLE (the node could not be reached, or the connection dropped or failed its keepalive), the next
+   * call does not use this channel again, whatever the failed call was (a read, an append, a subscription).
+   * An UNAVAILABLE answered in-band (a BatchAppend response) is not about the connection, and is not seen here.
+   */
+  #failedOn(channel: Channel, error: unknown): void {
+    const node = this.#node;
+    if (error instanceof ServiceUnavailableError && node?.channel === channel && this.#lost !== node) {
+      this.#lose(node);
+    }
+  }
+
   /** Closes every channel. */
   close(): void {
     this.#node?.channel.close();
-    for (const channel of this.#retired.splice(0)) channel.close();
+    this.#retired.close();
+  }
+
+  /** Forgets the current node's clients: the next {@link ready} dials afresh (rediscovering, in a cluster). */
+  #lose(node: NodeClients): void {
+    this.#lost = node;
+    this.#current = undefined;
+    this.#retired.retire(node.channel);
   }
 
   /** A discovery that, when it gives up, is forgotten: the next call discovers afresh. */
@@ -114,15 +152,18 @@ export class NodeConnection {
     }
   }
 
-  /** Makes `endpoint` the current node, reusing its channel when it already is. */
+  /** Makes `endpoint` the current node, reusing its channel when it already is and has not failed. */
   #use(endpoint: Endpoint): NodeClients {
-    if (this.#node !== undefined && sameEndpoint(this.#node.endpoint, endpoint)) {
-      this.#current = Promise.resolve(this.#node);
-      return this.#node;
+    const previous = this.#node;
+    if (previous !== undefined && previous !== this.#lost && sameEndpoint(previous.endpoint, endpoint)) {
+      this.#current = Promise.resolve(previous);
+      return previous;
     }
-    if (this.#node !== undefined) this.#retired.push(this.#node.channel);
+    // A lost node's channel is already retired.
+    if (previous !== undefined && previous !== this.#lost) this.#retired.retire(previous.channel);
     const node = this.#clientsOn(endpoint, openChannel({ ...this.#settings, ...endpoint }));
     this.#node = node;
+    this.#lost = undefined;
     this.#current = Promise.resolve(node);
     return node;
   }
@@ -133,6 +174,9 @@ export class NodeConnection {
       closed: this.#closed,
       metadataOf: this.#metadataOf,
       diagnose: (error) => diagnoseTlsMismatch(error, endpoint, this.#settings.tls),
+      failed: (error) => {
+        this.#failedOn(channel, error);
+      },
     };
     return nodeClientsOn(endpoint, channel, settings);
   }

@@ -62,7 +62,12 @@ export class ClientCore {
    */
   async readGossip(options?: CallControl): Promise<ClusterMember[]> {
     const { control } = methodOptions(options, [], 'readGossip', false);
-    const info = await withFailover(contextOf(this), (node) => node.gossip.read({}, control));
+    const info = await withFailover(
+      contextOf(this),
+      control,
+      (node, attempt) => node.gossip.read({}, attempt),
+      { idempotent: true },
+    );
     return info.members.map(clusterMemberOf);
   }
 

@@ -29,7 +29,9 @@ export async function getServerFeatures(
   options: CallControl | undefined,
 ): Promise<ServerFeatures> {
   const { control } = methodOptions(options, [], 'getServerFeatures', false);
-  return withFailover(context, (node) => featuresOf(node, control));
+  return withFailover(context, control, (node, attempt) => featuresOf(node, attempt), {
+    idempotent: true,
+  });
 }
 
 /**

@@ -82,7 +82,7 @@ export async function appendEvents(context: ClientContext, options: AppendEvents
   const { streamName, expected, events, control } = checked(options);
   // Retried once on another node when this one went away or is not the leader: safe, since the event ids
   // make a repeated append idempotent (§3.3, §3.6).
-  return withFailover(context, (node) => appendOn(node, streamName, expected, events, control));
+  return withFailover(context, control, (node) => appendOn(node, streamName, expected, events, control));
 }
 
 /** One attempt on `node`: over its shared BatchAppend call when it has one (§3.5, §3.16), else over Append. */

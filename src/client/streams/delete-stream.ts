@@ -71,7 +71,7 @@ async function deleteWith(
   try {
     // Made once more on the node the client moves to, as appends are: a soft delete repeated after a lost
     // answer writes the same mark again; a repeated tombstone fails with StreamDeletedError.
-    const response = await withFailover(context, (node) => call(node, request, control));
+    const response = await withFailover(context, control, (node) => call(node, request, control));
     return commitPositionOf(response, where);
   } catch (error) {
     throw notFoundIfMissing(error, streamName);

@@ -46,11 +46,16 @@ export async function getCommitPosition(
     ),
   });
   // A one-event read: repeating it on another node is safe. It answers at once, so the default deadline applies.
-  return withFailover(context, async (node) => {
-    let commitPosition = 0n;
-    for await (const message of node.reads.read(request, { ...control, longLived: false })) {
-      if (message instanceof RecordedEvent) commitPosition = message.commitPosition;
-    }
-    return commitPosition;
-  });
+  return withFailover(
+    context,
+    control,
+    async (node, attempt) => {
+      let commitPosition = 0n;
+      for await (const message of node.reads.read(request, { ...attempt, longLived: false })) {
+        if (message instanceof RecordedEvent) commitPosition = message.commitPosition;
+      }
+      return commitPosition;
+    },
+    { idempotent: true },
+  );
 }

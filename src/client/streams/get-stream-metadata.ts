@@ -50,8 +50,11 @@ export async function getStreamMetadata(
     resolveLinks: false,
   });
   // A one-event read: safe to repeat on another node, and quick, so the default deadline applies.
-  return withFailover(context, (node) =>
-    resultOf(node.reads.read(request, { ...control, longLived: false })),
+  return withFailover(
+    context,
+    control,
+    (node, attempt) => resultOf(node.reads.read(request, { ...attempt, longLived: false })),
+    { idempotent: true },
   );
 }
 

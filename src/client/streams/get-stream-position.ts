@@ -38,8 +38,11 @@ export async function getStreamPosition(
     lastStreamPosition: true,
   });
   // A one-event read: repeating it on another node is safe. It answers at once, so the default deadline applies.
-  return withFailover(context, (node) =>
-    positionOf(node.reads.read(request, { ...control, longLived: false })),
+  return withFailover(
+    context,
+    control,
+    (node, attempt) => positionOf(node.reads.read(request, { ...attempt, longLived: false })),
+    { idempotent: true },
   );
 }
 

@@ -54,7 +54,8 @@ export class ReadEventsResult implements AsyncIterable<RecordedEvent> {
     // repeated once on the node the client moves to; after the first event it is not (it would repeat events).
     return streamWithFailover(
       this.#context,
-      (node) => node.reads.read(this.#request, this.#control),
+      this.#control,
+      (node, attempt) => node.reads.read(this.#request, attempt),
       (message) => {
         if (message instanceof RecordedEvent) return message;
         // A missing or soft-deleted stream: one stream_not_found message, then OK (§3.7).

@@ -58,5 +58,5 @@ export async function createStreamSubscription(
     settings: settingsForCreate(given, where),
   });
   // On the leader, followed once from a follower, as createSubscription does.
-  await withFailover(context, (node) => node.persistent.create(request, control));
+  await withFailover(context, control, (node) => node.persistent.create(request, control));
 }

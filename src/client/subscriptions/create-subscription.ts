@@ -83,5 +83,5 @@ export async function createSubscription(
   // Persistent subscriptions live on the leader: a follower answers not-leader with its address (§3.1.1),
   // which the client follows once. After UNAVAILABLE the group may exist already; the repeated create then
   // fails with SubscriptionExistsError, which says so.
-  await withFailover(context, (node) => node.persistent.create(request, control));
+  await withFailover(context, control, (node) => node.persistent.create(request, control));
 }

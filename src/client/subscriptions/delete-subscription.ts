@@ -33,5 +33,5 @@ export async function deleteSubscription(
   const request = deleteGroupRequest(groupSourceOf(given.streamName, `${where}: streamName`), groupName);
   // A follower answers not-leader, which is followed once (§3.1.1). After UNAVAILABLE the group may be gone
   // already; the repeated delete then fails with SubscriptionNotFoundError, which says so.
-  await withFailover(context, (node) => node.persistent.delete(request, control));
+  await withFailover(context, control, (node) => node.persistent.delete(request, control));
 }

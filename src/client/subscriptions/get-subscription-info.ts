@@ -35,7 +35,12 @@ export async function getSubscriptionInfo(
   const groupName = checkGroupName(given.groupName, `${where}: groupName`);
   const request = getInfoRequest(groupSourceOf(given.streamName, `${where}: streamName`), groupName);
   // Groups live on the leader; a follower's answer is followed once (§3.14.1, "On other nodes").
-  const response = await withFailover(context, (node) => node.persistent.getInfo(request, control));
+  const response = await withFailover(
+    context,
+    control,
+    (node, attempt) => node.persistent.getInfo(request, attempt),
+    { idempotent: true },
+  );
   if (response.subscriptionInfo === undefined) {
     throw new GrpcError({ code: 0, details: 'GetInfo returned no subscription info', trailers: {} });
   }

@@ -34,7 +34,12 @@ export async function listSubscriptions(
   const request = listGroupsRequest(source);
   try {
     // Groups live on the leader; a follower's answer is followed once (§3.14.1, "On other nodes").
-    const response = await withFailover(context, (node) => node.persistent.list(request, control));
+    const response = await withFailover(
+      context,
+      control,
+      (node, attempt) => node.persistent.list(request, attempt),
+      { idempotent: true },
+    );
     return response.subscriptions.map(subscriptionInfoOf);
   } catch (error) {
     // A source without groups is answered NOT_FOUND rather than with an empty list (§3.14); PY returns [] too.

@@ -52,5 +52,5 @@ export async function replayParkedEvents(
   const source = groupSourceOf(given.streamName, `${where}: streamName`);
   const request = replayParkedRequest(source, groupName, checkStopAt(given.stopAt, `${where}: stopAt`));
   // Groups live on the leader (§3.14.1, "On other nodes"); a repeated replay is ignored while one runs.
-  await withFailover(context, (node) => node.persistent.replayParked(request, control));
+  await withFailover(context, control, (node) => node.persistent.replayParked(request, control));
 }

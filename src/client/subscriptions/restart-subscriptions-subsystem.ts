@@ -19,5 +19,5 @@ export async function restartSubscriptionsSubsystem(
 ): Promise<void> {
   const { control } = methodOptions(options, [], 'restartSubscriptionsSubsystem', false);
   // Only the leader runs the subsystem (§3.14.1, "On other nodes"); restarting twice does no harm.
-  await withFailover(context, (node) => node.persistent.restartSubsystem({}, control));
+  await withFailover(context, control, (node) => node.persistent.restartSubsystem({}, control));
 }

@@ -111,8 +111,11 @@ async function currentGroup(
   const source = target.kind === 'all' ? ALL_STREAMS : target.streamName;
   const request = getInfoRequest(source, groupName);
   // Groups live on the leader; a follower's answer is followed once (§3.14.1, "On other nodes").
-  const { subscriptionInfo } = await withFailover(context, (node) =>
-    node.persistent.getInfo(request, control),
+  const { subscriptionInfo } = await withFailover(
+    context,
+    control,
+    (node, attempt) => node.persistent.getInfo(request, attempt),
+    { idempotent: true },
   );
   if (subscriptionInfo === undefined) {
     throw new GrpcError({ code: 0, details: 'GetInfo returned no subscription info', trailers: {} });
@@ -146,5 +149,5 @@ export async function updateSubscription(
   checkSettingsTogether(settings, changes, where);
   const request = updateSubscriptionRequest(group, updatableSettings(settings, where));
   // As for GetInfo, `timeout` bounds this call on its own, as PY's does (`update_subscription_to_all`).
-  await withFailover(context, (node) => node.persistent.update(request, control));
+  await withFailover(context, control, (node) => node.persistent.update(request, control));
 }

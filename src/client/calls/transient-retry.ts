@@ -1,0 +1,123 @@
+/**
+ * Retrying an idempotent call after a transient failure: its node could not be reached or the connection
+ * dropped (UNAVAILABLE, which also ends a call whose connection failed its keepalive), or it moved to another
+ * node (fail-over). The call is made again after a short exponential backoff with jitter, for as long as its
+ * deadline allows: its `timeout`, or the client's `defaultDeadline` when it gives none, so that a server that
+ * stays down is reported within that time. Its `signal` and the client's `close()` stop the waiting.
+ *
+ * Only calls that read are retried this way. A write (append, delete, metadata, group management) is made at
+ * most once more, and only on another node (fail-over): UNAVAILABLE does not say whether the server acted
+ * on the request before the connection dropped, and the caller is the one to decide whether to repeat it.
+ */
+import { CancelledError, DeadlineExceededError, ServiceUnavailableError } from '../errors/esdb-errors.js';
+import type { CallControl } from './call-control.js';
+
+/** The first backoff; each retry doubles it, up to {@link MAX_DELAY_MS}. */
+const FIRST_DELAY_MS = 50;
+const MAX_DELAY_MS = 1000;
+
+/** What a retry needs from the client. */
+export interface RetrySettings {
+  /** The client's deadline of calls that give no `timeout`, in milliseconds. */
+  readonly defaultDeadline: number;
+  /** Aborted when the client is closed. */
+  readonly closed: AbortSignal;
+}
+
+/** Whether a failure is one an idempotent call is retried after: the node was unreachable or went away. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof ServiceUnavailableError;
+}
+
+/** The retries of one call. */
+export class TransientRetry {
+  readonly #control: CallControl;
+  readonly #closed: AbortSignal;
+  readonly #endsAt: number;
+  readonly #boundAttempts: boolean;
+  #attempts = 0;
+  #delay = FIRST_DELAY_MS;
+  #moves = 0;
+  #lastTransient: unknown;
+
+  /**
+   * @param control the call's own call control
+   * @param settings the client's deadline and close signal
+   * @param boundAttempts whether a later attempt gets the time left as its `timeout` even when the call gave
+   *   none: true for calls with one answer; false for reads, which have no deadline once they run.
+   */
+  constructor(control: CallControl, settings: RetrySettings, boundAttempts: boolean) {
+    this.#control = control;
+    this.#closed = settings.closed;
+    this.#boundAttempts = boundAttempts || control.timeout !== undefined;
+    const timeout = control.timeout ?? Infinity;
+    this.#endsAt = performance.now() + (Number.isFinite(timeout) ? timeout : settings.defaultDeadline);
+  }
+
+  /** The call control of the next attempt: the call's own, then the same with the time left as `timeout`. */
+  nextControl(): CallControl {
+    this.#attempts += 1;
+    if (this.#attempts === 1 || !this.#boundAttempts) return this.#control;
+    return { ...this.#control, timeout: Math.max(1, this.#endsAt - performance.now()) };
+  }
+
+  /**
+   * Whether to make the call again after it failed with `error`, waiting the backoff first. The first move to
+   * another node is retried at once.
+   * @param moved whether the connection moved to another node after the failure
+   * @throws CancelledError when the signal aborts or the client closes during the wait.
+   */
+  async again(error: unknown, moved: boolean): Promise<boolean> {
+    if (!moved && !isTransient(error)) return false;
+    this.#lastTransient = error;
+    if (this.#closed.aborted || this.#control.signal?.aborted === true) return false;
+    this.#moves += moved ? 1 : 0;
+    const delay = moved && this.#moves === 1 ? 0 : this.#backoff();
+    if (performance.now() + delay >= this.#endsAt) return false;
+    await this.#sleep(delay);
+    return true;
+  }
+
+  /**
+   * The error to give the caller for the last attempt's `error`. When the deadline cut short an attempt made
+   * after a transient failure, the failure that led to it is given instead: the node was unreachable, and
+   * the caller learns that rather than only that time ran out.
+   */
+  failure(error: unknown): unknown {
+    return error instanceof DeadlineExceededError && this.#lastTransient !== undefined
+      ? this.#lastTransient
+      : error;
+  }
+
+  /** The current backoff with jitter (between half and all of it), and the next one doubled. */
+  #backoff(): number {
+    const delay = this.#delay / 2 + (Math.random() * this.#delay) / 2;
+    this.#delay = Math.min(this.#delay * 2, MAX_DELAY_MS);
+    return delay;
+  }
+
+  #sleep(delay: number): Promise<void> {
+    const signal = this.#control.signal;
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onSignal);
+        this.#closed.removeEventListener('abort', onClosed);
+      };
+      const onSignal = (): void => {
+        settle();
+        reject(new CancelledError('The call was cancelled by its signal.', { cause: signal?.reason }));
+      };
+      const onClosed = (): void => {
+        settle();
+        reject(new CancelledError('The client is closed.'));
+      };
+      const timer = setTimeout(() => {
+        settle();
+        resolve();
+      }, delay);
+      signal?.addEventListener('abort', onSignal, { once: true });
+      this.#closed.addEventListener('abort', onClosed, { once: true });
+    });
+  }
+}
