@@ -1,7 +1,8 @@
 /**
  * The client's one gRPC channel and the headers of its calls (docs/protocol.md §4): cleartext HTTP/2 or TLS,
- * keepalive as the official clients set it, `connection-name` on every call, and Basic credentials on TLS
- * connections only (NODE and PY drop credentials on cleartext connections).
+ * keepalive as the official clients set it (also between calls, and bounding connection attempts, §4.1),
+ * `connection-name` on every call, and Basic credentials on TLS connections only (NODE and PY drop credentials
+ * on cleartext connections).
  */
 import { type Channel, ChannelCredentials, type ChannelOptions, createChannel, Metadata } from 'nice-grpc';
 import type { BasicCredentials, ConnectionSettings } from './connection-settings.js';
@@ -28,7 +29,7 @@ export function openChannel(settings: ConnectionSettings): Channel {
   const options: ChannelOptions = {
     'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_LENGTH,
     // grpc-js shares connections between channels with equal options through a process-wide pool, backoff
-    // included: a channel made to replace a broken one (NodeConnection.reconnect) must dial afresh.
+    // included (§4.1): a channel made to replace a broken one (NodeConnection) must dial afresh.
     'grpc.use_local_subchannel_pool': 1,
   };
   // -1 disables keepalive (NODE): leave the option out, grpc-js then sends no pings.
@@ -40,6 +41,12 @@ export function openChannel(settings: ConnectionSettings): Channel {
   // Left out, grpc-js would wait 20 s for a ping's answer; -1 means no limit, so the longest a timer can wait.
   options['grpc.keepalive_timeout_ms'] =
     settings.keepAliveTimeout >= 0 ? settings.keepAliveTimeout : MAX_TIMER_MS;
+  // Keepalive watches established connections only. A server that accepts connections but never completes the
+  // HTTP/2 handshake (hung) is given as long as a silent established one: nice-grpc reads this option as the
+  // limit of a connection attempt (20 s by default), since grpc-js itself sets none (§4.1).
+  if (settings.keepAliveInterval >= 0 && settings.keepAliveTimeout >= 0) {
+    options['grpc.min_reconnect_backoff_ms'] = settings.keepAliveInterval + settings.keepAliveTimeout;
+  }
   // An IPv6 address given without brackets (host options) needs them in a target.
   const host =
     settings.host.includes(':') && !settings.host.startsWith('[') ? `[${settings.host}]` : settings.host;

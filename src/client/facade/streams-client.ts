@@ -29,7 +29,10 @@ export class StreamsClient extends ClientCore {
    * Appends share one long-lived `BatchAppend` call per node, so concurrent appends cost little; servers
    * without it (before 21.10) get one `Append` call per append, with the same results and errors. An append
    * that loses its node (the node goes away, or is not the leader) is sent once more to the node the client
-   * moves to, with the same event ids, so the server records it once.
+   * moves to, with the same event ids, so the server records it once. It is not otherwise retried: after a
+   * dropped connection (ServiceUnavailableError) nobody can tell whether the server wrote it, so whether to
+   * append again (with the same events, which is safe) is the caller's choice; the next call uses a new
+   * connection.
    *
    * `timeout` and `signal` abandon this append alone (DeadlineExceededError, CancelledError). An abandoned
    * append may still be written by the server: its outcome is unknown, as for any write cancelled in flight;
@@ -43,7 +46,11 @@ export class StreamsClient extends ClientCore {
     return appendEvents(contextOf(this), options);
   }
 
-  /** The position of the stream's last event, or `null` when the stream does not exist. */
+  /**
+   * The position of the stream's last event, or `null` when the stream does not exist. Retried after a
+   * ServiceUnavailableError until its `timeout` (or the client's `defaultDeadline`) passes, as every method
+   * that only reads is.
+   */
   getStreamPosition(options: GetStreamPositionOptions): Promise<bigint | null> {
     return getStreamPosition(contextOf(this), options);
   }
