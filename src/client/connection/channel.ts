@@ -1,10 +1,11 @@
 /**
  * The client's one gRPC channel and the headers of its calls (docs/protocol.md §4): cleartext HTTP/2 or TLS,
- * keepalive as the official clients set it (also between calls, and bounding connection attempts, §4.1),
+ * keepalive as the official clients set it (also between calls, and bounding connection attempts, §4.2),
  * `connection-name` on every call, and Basic credentials on TLS connections only (NODE and PY drop credentials
  * on cleartext connections).
  */
 import { type Channel, ChannelCredentials, type ChannelOptions, createChannel, Metadata } from 'nice-grpc';
+import { withResponseChecks } from '../wire/checked-channel.js';
 import type { BasicCredentials, ConnectionSettings } from './connection-settings.js';
 
 /**
@@ -16,7 +17,7 @@ const MAX_RECEIVE_MESSAGE_LENGTH = 17 * 1024 * 1024;
 /** setTimeout's longest wait (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Opens the channel of a client. grpc-js connects lazily, on the first call. */
+/** Opens the channel of a client, with the response checks grpc-js lacks. grpc-js connects lazily, on the first call. */
 export function openChannel(settings: ConnectionSettings): Channel {
   const credentials = settings.tls
     ? ChannelCredentials.createSsl(
@@ -29,7 +30,7 @@ export function openChannel(settings: ConnectionSettings): Channel {
   const options: ChannelOptions = {
     'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_LENGTH,
     // grpc-js shares connections between channels with equal options through a process-wide pool, backoff
-    // included (§4.1): a channel made to replace a broken one (NodeConnection) must dial afresh.
+    // included (§4.2): a channel made to replace a broken one (NodeConnection) must dial afresh.
     'grpc.use_local_subchannel_pool': 1,
   };
   // -1 disables keepalive (NODE): leave the option out, grpc-js then sends no pings.
@@ -43,14 +44,15 @@ export function openChannel(settings: ConnectionSettings): Channel {
     settings.keepAliveTimeout >= 0 ? settings.keepAliveTimeout : MAX_TIMER_MS;
   // Keepalive watches established connections only. A server that accepts connections but never completes the
   // HTTP/2 handshake (hung) is given as long as a silent established one: nice-grpc reads this option as the
-  // limit of a connection attempt (20 s by default), since grpc-js itself sets none (§4.1).
+  // limit of a connection attempt (20 s by default), since grpc-js itself sets none (§4.2).
   if (settings.keepAliveInterval >= 0 && settings.keepAliveTimeout >= 0) {
     options['grpc.min_reconnect_backoff_ms'] = settings.keepAliveInterval + settings.keepAliveTimeout;
   }
   // An IPv6 address given without brackets (host options) needs them in a target.
   const host =
     settings.host.includes(':') && !settings.host.startsWith('[') ? `[${settings.host}]` : settings.host;
-  return createChannel(`${host}:${settings.port}`, credentials, options);
+  // grpc-js checks neither that the last message is complete nor the content-type (§4.1).
+  return withResponseChecks(createChannel(`${host}:${settings.port}`, credentials, options));
 }
 
 /** `authorization: Basic base64(UTF-8 "username:password")` (§4). */

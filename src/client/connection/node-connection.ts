@@ -5,7 +5,7 @@
  *
  * A channel that failed a call with UNAVAILABLE is not used again: grpc-js would wait out its reconnect
  * backoff (1 s, growing 1.6 times per failed attempt up to 2 min) before dialling again, and fail every call
- * meanwhile, so the first calls after a server came back would fail too (§4.1). The next call opens a new
+ * meanwhile, so the first calls after a server came back would fail too (§4.2). The next call opens a new
  * channel, which dials at once; in a cluster, it goes to the member a rediscovery picks (§3.15), as in NODE.
  */
 import type { Channel, Metadata } from 'nice-grpc';
