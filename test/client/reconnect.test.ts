@@ -110,6 +110,68 @@ describeAgainstEmulator('a server restarted on the same port (%s)', (mode) => {
   });
 });
 
+describeAgainstEmulator('fault controls of the emulator (%s)', (mode) => {
+  test('after restart(), the next getStreamPosition and append succeed', async () => {
+    const emulator = await emulatorIn(mode);
+    const client = clientOf(emulator.uri);
+    await client.appendEvents({ streamName: uniqueStream(), expectedPosition: null, events: [anEvent()] });
+    await emulator.restart();
+    expect(await client.getStreamPosition({ streamName: uniqueStream() })).toBeNull();
+    const streamName = uniqueStream();
+    await client.appendEvents({ streamName, expectedPosition: null, events: [anEvent()] });
+    expect(await client.getStreamPosition({ streamName })).toBe(0n);
+  });
+
+  test('a read whose connection dropped before it yielded is made again', async () => {
+    const emulator = await emulatorIn(mode);
+    const client = clientOf(emulator.uri);
+    const streamName = uniqueStream();
+    await client.appendEvents({ streamName, expectedPosition: null, events: [anEvent(), anEvent()] });
+    // The read waits on a frozen node, then its connection is cut, then the node answers again.
+    emulator.freeze();
+    const read = client.readStreamEvents({ streamName, timeout: 5_000 }).toArray();
+    await sleep(200);
+    emulator.dropConnections();
+    emulator.resume();
+    expect((await read).map((event) => event.streamPosition)).toEqual([0n, 1n]);
+  });
+
+  test('an append in flight on a frozen node fails with ServiceUnavailableError once keepalive gives up', async () => {
+    const emulator = await emulatorIn(mode);
+    const client = clientOf(
+      `${emulator.uri}${emulator.uri.includes('?') ? '&' : '?'}keepAliveInterval=200&keepAliveTimeout=200`,
+    );
+    await client.appendEvents({ streamName: uniqueStream(), expectedPosition: null, events: [anEvent()] });
+    emulator.freeze();
+    // Its own deadline is far: the keepalive (200 ms without an answer to a ping sent after 200 ms) ends it.
+    const error = await rejectionOf(
+      client.appendEvents({
+        streamName: uniqueStream(),
+        expectedPosition: -1,
+        events: [anEvent()],
+        timeout: 20_000,
+      }),
+    );
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    emulator.resume();
+  });
+
+  test('a read on a node frozen for a while is retried on a new connection, and succeeds once it resumes', async () => {
+    const emulator = await emulatorIn(mode);
+    const client = clientOf(
+      `${emulator.uri}${emulator.uri.includes('?') ? '&' : '?'}keepAliveInterval=200&keepAliveTimeout=200`,
+    );
+    const streamName = uniqueStream();
+    await client.appendEvents({ streamName, expectedPosition: null, events: [anEvent()] });
+    emulator.freeze();
+    const read = client.readStreamEvents({ streamName, timeout: 10_000 }).toArray();
+    // Long enough for the keepalive to give up on the first connection, and on a new one's handshake.
+    await sleep(1_500);
+    emulator.resume();
+    expect((await read).map((event) => event.streamPosition)).toEqual([0n]);
+  });
+});
+
 describe('retries of calls that only read', () => {
   async function fake(handlers: FakeHandlers): Promise<{ server: FakeStreamsServer; client: EsdbClient }> {
     const server = await startFakeStreamsServer(handlers);

@@ -118,10 +118,13 @@ function failWhenEndedWithoutStatus(call: ChannelCall): void {
     if (!(stream instanceof EventEmitter)) continue;
     stream.once('end', () => {
       // Trailers come before the end of the stream, and set the status at once. An HTTP status other than 200
-      // is left to grpc-js, which reports it.
-      if (field(http2Call, 'finalStatus') === null && field(http2Call, 'httpStatusCode') === 200) {
-        call.cancelWithStatus(INTERNAL, ENDED_WITHOUT_STATUS);
-      }
+      // is left to grpc-js, which reports it. A stream also ends when its connection drops: grpc-js reports that
+      // (UNAVAILABLE, `Connection dropped`) in the same turn of the event loop, so the check waits for it.
+      setImmediate(() => {
+        if (field(http2Call, 'finalStatus') === null && field(http2Call, 'httpStatusCode') === 200) {
+          call.cancelWithStatus(INTERNAL, ENDED_WITHOUT_STATUS);
+        }
+      });
     });
   }
 }
