@@ -225,6 +225,20 @@ describe('retries of calls that only read', () => {
     expect(await outcome).toBeInstanceOf(CancelledError);
   });
 
+  test('a server certificate the client does not trust is not retried', async () => {
+    const server = await startFakeStreamsServer(flakyRead(0), true);
+    fakes.push(server);
+    // TLS, but trusting only the system's roots, which did not sign the fake's certificate.
+    const client = new EsdbClient({ host: server.host, port: server.port, tls: true });
+    clients.push(client);
+    // Were it retried, the signal would end the retries first, with CancelledError.
+    const signal = AbortSignal.timeout(2_000);
+    const error = await rejectionOf(client.getStreamPosition({ streamName: 's', timeout: 10_000, signal }));
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toMatch(/certificate/);
+    expect(server.calls).toHaveLength(0);
+  });
+
   test('an error that is not transient is not retried', async () => {
     const { server, client } = await fake({
       async *read() {

@@ -24,9 +24,16 @@ export interface RetrySettings {
   readonly closed: AbortSignal;
 }
 
+/**
+ * grpc-js also reports a server certificate the client does not trust as UNAVAILABLE, with Node's reason in
+ * the message (`unable to verify the first certificate`, `certificate has expired`, `... certificate's
+ * altnames`, §4.2): that does not get better by trying again.
+ */
+const UNTRUSTED_CERTIFICATE = /certificate/i;
+
 /** Whether a failure is one an idempotent call is retried after: the node was unreachable or went away. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof ServiceUnavailableError;
+  return error instanceof ServiceUnavailableError && !UNTRUSTED_CERTIFICATE.test(error.message);
 }
 
 /** The retries of one call. */
