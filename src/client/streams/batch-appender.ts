@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Status } from 'nice-grpc';
-import type { BatchAppendReq, BatchAppendResp } from '../../generated/streams.js';
+import type { BatchAppendResp } from '../../generated/streams.js';
 import type { ExpectedState } from '../arguments/checks.js';
 import type { CallControl } from '../calls/call-control.js';
 import { RequestQueue } from '../calls/request-queue.js';
@@ -24,8 +24,11 @@ import type { NewEvent } from '../events/new-event.js';
 import { batchAppendMessages, type BatchDeadline } from '../wire/batch-append-request.js';
 import { commitPositionOfBatch, correlationIdOf } from '../wire/batch-append-response.js';
 
-/** Opens a BatchAppend call on the node's channel, through the call pipeline, with no deadline of its own. */
-export type OpenBatchAppend = (requests: AsyncIterable<BatchAppendReq>) => AsyncIterable<BatchAppendResp>;
+/**
+ * Opens a BatchAppend call on the node's channel, through the call pipeline, with no deadline of its own; the
+ * requests are encoded `BatchAppendReq` messages (wire/batch-append-definition.ts sends them as they are).
+ */
+export type OpenBatchAppend = (requests: AsyncIterable<Uint8Array>) => AsyncIterable<BatchAppendResp>;
 
 /** One append, as checked by `appendEvents`. */
 export interface BatchAppend {
@@ -54,7 +57,7 @@ const IDLE_MS = 1000;
 
 /** One BatchAppend call and the appends waiting for their answers on it. */
 interface Session {
-  readonly requests: RequestQueue<BatchAppendReq>;
+  readonly requests: RequestQueue<Uint8Array>;
   readonly waiting: Map<string, Waiter>;
   /** When the last append was sent on it (`performance.now()`). */
   lastSent: number;
@@ -104,7 +107,7 @@ export class BatchAppender {
   /** Queues the messages on the call (opening it if need be) and waits for the answer to `correlationId`. */
   #send(
     correlationId: string,
-    messages: readonly BatchAppendReq[],
+    messages: readonly Uint8Array[],
     timeoutMs: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<BatchAppendResp> {
@@ -123,7 +126,7 @@ export class BatchAppender {
   /** Opens a call and reads its responses until it ends. */
   #start(): Session {
     const session: Session = {
-      requests: new RequestQueue<BatchAppendReq>(),
+      requests: new RequestQueue<Uint8Array>(),
       waiting: new Map(),
       lastSent: performance.now(),
     };
