@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Status } from 'nice-grpc';
-import type { BatchAppendResp } from '../../generated/streams.js';
 import type { ExpectedState } from '../arguments/checks.js';
 import type { CallControl } from '../calls/call-control.js';
 import { RequestQueue } from '../calls/request-queue.js';
@@ -22,13 +21,13 @@ import {
 } from '../errors/esdb-errors.js';
 import type { NewEvent } from '../events/new-event.js';
 import { batchAppendMessages, type BatchDeadline } from '../wire/batch-append-request.js';
-import { commitPositionOfBatch, correlationIdOf } from '../wire/batch-append-response.js';
+import { type BatchAppendAnswer, commitPositionOfBatch } from '../wire/batch-append-response.js';
 
 /**
- * Opens a BatchAppend call on the node's channel, through the call pipeline, with no deadline of its own; the
- * requests are encoded `BatchAppendReq` messages (wire/batch-append-definition.ts sends them as they are).
+ * Opens a BatchAppend call on the node's channel, through the call pipeline, with no deadline of its own; it
+ * takes encoded requests and gives decoded answers (the client's own codecs, wire/batch-append-definition.ts).
  */
-export type OpenBatchAppend = (requests: AsyncIterable<Uint8Array>) => AsyncIterable<BatchAppendResp>;
+export type OpenBatchAppend = (requests: AsyncIterable<Uint8Array>) => AsyncIterable<BatchAppendAnswer>;
 
 /** One append, as checked by `appendEvents`. */
 export interface BatchAppend {
@@ -44,7 +43,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Settles the promise of one append waiting for its response. */
 interface Waiter {
-  answer(response: BatchAppendResp): void;
+  answer(response: BatchAppendAnswer): void;
   fail(error: unknown): void;
 }
 
@@ -110,7 +109,7 @@ export class BatchAppender {
     messages: readonly Uint8Array[],
     timeoutMs: number | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<BatchAppendResp> {
+  ): Promise<BatchAppendAnswer> {
     if (signal?.aborted === true) return Promise.reject(cancelled(signal));
     return new Promise((resolve, reject) => {
       const session = this.#session ?? this.#start();
@@ -158,8 +157,7 @@ export class BatchAppender {
     let failure: unknown;
     try {
       for await (const response of this.#open(session.requests)) {
-        const correlationId = correlationIdOf(response);
-        if (correlationId !== undefined) session.waiting.get(correlationId)?.answer(response);
+        session.waiting.get(response.correlationId)?.answer(response);
       }
       failure = new ServiceUnavailableError('The server ended the BatchAppend call before answering.');
     } catch (error) {
@@ -180,7 +178,7 @@ export class BatchAppender {
 function waiterOf(
   session: Session,
   correlationId: string,
-  resolve: (response: BatchAppendResp) => void,
+  resolve: (response: BatchAppendAnswer) => void,
   reject: (error: unknown) => void,
   timeoutMs: number | undefined,
   signal: AbortSignal | undefined,

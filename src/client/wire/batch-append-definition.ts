@@ -1,9 +1,10 @@
 /**
  * `Streams.BatchAppend` as the client calls it: requests already encoded by batch-append-encoder.ts go out as
- * they are, in place of the generated codec's `fromPartial` and `encode`; responses use the generated decoder.
+ * they are, in place of the generated codec's `fromPartial` and `encode`, and responses are read by the
+ * client's own decoder (batch-append-response.ts).
  * The path on the wire is the same (`/event_store.client.streams.Streams/BatchAppend`).
  */
-import { BatchAppendResp } from '../../generated/streams.js';
+import { type BatchAppendAnswer, decodeBatchAppendResponse } from './batch-append-response.js';
 
 /**
  * The request side: the message is its own encoding. nice-grpc copies whatever `finish` returns into a new
@@ -23,7 +24,15 @@ const preEncodedRequest = {
   },
 };
 
-/** A nice-grpc service definition holding only `Streams.BatchAppend`, taking encoded requests. */
+/** The response side: decode only, the client never encodes responses. */
+const batchAppendResponse = {
+  encode(): { finish(): Uint8Array } {
+    throw new TypeError('the client does not encode BatchAppendResp messages');
+  },
+  decode: (input: Uint8Array): BatchAppendAnswer => decodeBatchAppendResponse(input),
+};
+
+/** A nice-grpc service definition holding only `Streams.BatchAppend`, with the client's own codecs. */
 export const StreamsBatchAppendDefinition = {
   name: 'Streams',
   fullName: 'event_store.client.streams.Streams',
@@ -32,7 +41,7 @@ export const StreamsBatchAppendDefinition = {
       name: 'BatchAppend',
       requestType: preEncodedRequest,
       requestStream: true,
-      responseType: BatchAppendResp,
+      responseType: batchAppendResponse,
       responseStream: true,
       options: {},
     },
