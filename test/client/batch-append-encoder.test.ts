@@ -100,6 +100,10 @@ const shapes: [string, BatchChunk][] = [
   ['a Duration deadline', chunk([event(1)], options(any, { field: 'duration', seconds: 2n, nanos: 250e6 }))],
   ['a zero Duration', chunk([event(1)], options(any, { field: 'duration', seconds: 0n, nanos: 0 }))],
   ['whole seconds', chunk([event(1)], options(any, { field: 'duration', seconds: 86_400n, nanos: 0 }))],
+  [
+    'negative seconds and nanos (ten-byte varints)',
+    chunk([event(1)], options(any, { field: 'duration', seconds: -1n, nanos: -5 })),
+  ],
   ['only nanos', chunk([event(1)], options(any, { field: 'duration', seconds: 0n, nanos: 1e6 }))],
   [
     'a Timestamp deadline',

@@ -5,6 +5,8 @@
  * the end (a second copy of every event). It knows the wire format only: what the fields are is the encoder's.
  */
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** The bytes `value` (an integer, 0 ≤ value < 2^53) takes as a varint. */
 export function varintSize(value: number): number {
   if (value < 0x80) return 1;
@@ -19,7 +21,7 @@ export function varintSize(value: number): number {
 /** The bytes a signed 64-bit varint (int64, int32) of `value` takes: ten for any negative value. */
 export function signedVarintSize(value: bigint): number {
   if (value < 0n) return 10;
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? varintSize(Number(value)) : unsignedBigSize(value);
+  return value <= MAX_SAFE ? varintSize(Number(value)) : unsignedBigSize(value);
 }
 
 function unsignedBigSize(value: bigint): number {
@@ -82,7 +84,7 @@ export class WireWriter {
 
   /** A signed 64-bit varint (int64, int32): a negative value as its 64-bit two's complement, ten bytes. */
   signedVarint(value: bigint): void {
-    if (value >= 0n && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    if (value >= 0n && value <= MAX_SAFE) {
       this.varint(Number(value));
       return;
     }
