@@ -138,6 +138,8 @@ export function encodeBatchChunk(chunk: BatchChunk): Buffer {
     writer.varint(TAG.isFinal);
     writer.varint(1);
   }
+  // The buffer is not zeroed: a size computed wrong must not send whatever memory it held.
+  if (writer.pos !== size) throw new RangeError(`BatchAppendReq: wrote ${writer.pos} bytes of ${size}`);
   return writer.buf;
 }
 
