@@ -110,7 +110,8 @@ export class NodeConnection {
 
   /** Closes every channel. */
   close(): void {
-    this.#node?.channel.close();
+    // A lost node's channel is among the retired ones, or already closed.
+    if (this.#node !== this.#lost) this.#node?.channel.close();
     this.#retired.close();
   }
 
