@@ -2,6 +2,7 @@
 // `esdbclient-emulator`: runs one emulated node, or a cluster, until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util';
 import { startEmulatorCluster } from './cluster/start-emulator-cluster.js';
+import type { RunProjections } from './projections/projection-subsystem.js';
 import { startEmulator } from './server/start-emulator.js';
 
 const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] [--port PORT] [--db DIR]
@@ -12,6 +13,8 @@ const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] 
   --host HOST  address to listen on (default 127.0.0.1)
   --port PORT  port to listen on (default 2113)
   --db DIR     keep the log in DIR: every acknowledged write survives a crash (default: in memory)
+  --run-projections none|system|all  start the projection subsystem, as the server's option (default none)
+  --start-standard-projections       run $streams, $by_category, $by_event_type, ... from the start
   --cluster-size N     N voting nodes sharing one in-memory log, on 127.0.0.1, 127.0.0.2, ... and one port
                        (on 127.0.0.1 with consecutive ports where other loopback addresses are unavailable)
   --read-only-replica  one more node, a read-only replica (cluster mode only)
@@ -27,6 +30,8 @@ async function main(): Promise<void> {
       db: { type: 'string' },
       'cluster-size': { type: 'string' },
       'read-only-replica': { type: 'boolean' },
+      'run-projections': { type: 'string' },
+      'start-standard-projections': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -45,6 +50,8 @@ async function main(): Promise<void> {
       throw new Error(`bad --cluster-size: ${values['cluster-size']}`);
     if (values.host !== undefined) throw new Error('--host does not apply to a cluster');
     if (values.db !== undefined) throw new Error('--db does not apply to a cluster: its log is in memory');
+    if (values['run-projections'] !== undefined || values['start-standard-projections'] === true)
+      throw new Error('projections do not apply to a cluster');
     await runCluster(nodes, values['read-only-replica'] === true, values.secure === true, port);
     return;
   }
@@ -55,6 +62,8 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     port,
     dataDir: values.db,
+    runProjections: runProjectionsOf(values['run-projections']),
+    startStandardProjections: values['start-standard-projections'] === true,
   });
   console.log(`EventStoreDB emulator listening on ${emulator.host}:${emulator.port}`);
   console.log(`Connection string: ${emulator.uri}`);
@@ -66,6 +75,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** `--run-projections`, case-insensitive like the server's enum options. */
+function runProjectionsOf(value: string | undefined): RunProjections | undefined {
+  if (value === undefined) return undefined;
+  const lower = value.toLowerCase();
+  if (lower === 'none' || lower === 'system' || lower === 'all') return lower;
+  throw new Error(`bad --run-projections: ${value} (none, system or all)`);
 }
 
 /** Starts a cluster, prints its nodes and its all-seeds connection string, and serves until a signal. */

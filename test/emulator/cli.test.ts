@@ -58,3 +58,8 @@ test('a bad option is refused with the usage text and exit code 2', async () => 
   const cli = run(['--port', 'nope']);
   expect(await cli.exited).toBe(2);
 });
+
+test('--run-projections takes none, system or all; anything else exits 2', async () => {
+  const cli = run(['--run-projections', 'some', '--port', '0']);
+  expect(await cli.exited).toBe(2);
+});

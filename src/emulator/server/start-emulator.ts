@@ -3,12 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
+import {
+  checkProjectionOptions,
+  type ProjectionOptions,
+  type ProjectionSubsystem,
+  startProjectionSubsystem,
+} from '../projections/projection-subsystem.js';
 import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
 import { createStore, type OpenedStore } from './create-store.js';
 import { type NodeServer, serveNode } from './node-server.js';
 
 /** How to start an emulated node. Every option has a default suited to tests. */
-export interface EmulatorOptions {
+export interface EmulatorOptions extends ProjectionOptions {
   /** Address to listen on. Default `127.0.0.1`. */
   readonly host?: string;
   /** Port to listen on; 0 picks a free one. Default 0. */
@@ -80,6 +86,7 @@ function sharedCertificates(host: string): EmulatorCertificates {
 interface Incarnation {
   readonly server: NodeServer;
   readonly opened: OpenedStore;
+  readonly projections: ProjectionSubsystem | undefined;
 }
 
 async function launch(
@@ -91,6 +98,7 @@ async function launch(
   const secure = certificates !== undefined;
   const instanceId = randomUUID();
   const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
+  const projections = startProjectionSubsystem(opened.store, options);
   const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
   const server = await serveNode(node, {
     host,
@@ -98,19 +106,22 @@ async function launch(
     secure,
     tls: certificates === undefined ? undefined : { key: certificates.nodeKey, cert: certificates.nodeCert },
   }).catch((error: unknown) => {
+    projections?.stop();
     opened.close();
     throw error;
   });
-  return { server, opened };
+  return { server, opened, projections };
 }
 
-async function halt({ server, opened }: Incarnation): Promise<void> {
+async function halt({ server, opened, projections }: Incarnation): Promise<void> {
   await server.close();
+  projections?.stop();
   opened.close();
 }
 
 /** Starts an EventStoreDB-compatible node in this process. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  checkProjectionOptions(options);
   const host = options.host ?? '127.0.0.1';
   const certificates =
     options.secure === true ? (options.certificates ?? sharedCertificates(host)) : undefined;
