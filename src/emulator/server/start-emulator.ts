@@ -27,6 +27,15 @@ export interface EmulatorOptions {
    * started again on the same directory continues where it stopped. Default: in memory only.
    */
   readonly dataDir?: string;
+  /**
+   * With `dataDir`: what to do with a log damaged before its end (bad bytes followed by intact writes, which no
+   * crash leaves). `false` (the default): refuse to start, with a `DamagedLogError` naming the file and
+   * the offset. `true`: cut the log at the damage, dropping every write after it, and warn about what was
+   * dropped. A torn last write, which a crash does leave, is always cut, with a warning.
+   */
+  readonly truncateDamagedLog?: boolean;
+  /** Receives the node's warnings, such as what opening a durable log cut from it. Default: `console.warn`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A running emulated node. */
@@ -63,7 +72,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const secure = options.secure ?? false;
   const instanceId = randomUUID();
-  const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
+  const opened = createStore({
+    dataDir: options.dataDir,
+    secure,
+    instanceId,
+    truncateDamagedLog: options.truncateDamagedLog,
+    warn: options.onWarning,
+  });
   const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
 
   const certificates = secure ? (options.certificates ?? sharedCertificates(host)) : undefined;
