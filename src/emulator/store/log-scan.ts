@@ -31,7 +31,7 @@ export function scanLog(buffer: Buffer): LogScan {
   const entries: LogEntry[] = [];
   let offset = 0;
   for (let unit = readUnit(buffer, 0); unit !== undefined; unit = readUnit(buffer, offset)) {
-    entries.push(...unit.entries);
+    for (const entry of unit.entries) entries.push(entry);
     offset = unit.end;
   }
   if (offset === buffer.length) return { entries, validLength: offset };
