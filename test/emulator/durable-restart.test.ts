@@ -118,6 +118,42 @@ test('a torn last write is cut with a warning and the node starts with every who
   expect(await idsIn('orders')).toEqual(ids.slice(0, 2));
 });
 
+test('a 5-event append through the store, its log cut at any byte, comes back with 0 or 5 events', () => {
+  const noted = (): {
+    eventId: string;
+    eventType: string;
+    isJson: boolean;
+    data: Uint8Array;
+    metadata: Uint8Array;
+  } => ({
+    eventId: crypto.randomUUID(),
+    eventType: 'Noted',
+    isJson: true,
+    data: new TextEncoder().encode('{"n":1}'),
+    metadata: new Uint8Array(0),
+  });
+  const first = createStore({ dataDir, secure: false, instanceId: crypto.randomUUID() });
+  first.store.append('torn', { kind: 'any' }, [noted()]);
+  const start = statSync(logPath).size;
+  first.store.append('torn', { kind: 'any' }, [noted(), noted(), noted(), noted(), noted()]);
+  first.close();
+  const whole = readFileSync(logPath);
+  const counts = new Set<number>();
+  for (let cut = start; cut <= whole.length; cut++) {
+    writeFileSync(logPath, whole.subarray(0, cut));
+    const reopened = createStore({
+      dataDir,
+      secure: false,
+      instanceId: crypto.randomUUID(),
+      warn: () => undefined,
+    });
+    reopened.close();
+    const view = reopened.store.readStream('torn');
+    counts.add(view.kind === 'found' ? view.events.length - 1 : -1);
+  }
+  expect([...counts].sort()).toEqual([0, 5]);
+});
+
 test('each start on a durable log writes the next epoch at the end of the log, linked to the one before', () => {
   const epochs = (): { number: number; position: number; previous: number }[] => {
     const opened = createStore({ dataDir, secure: false, instanceId: crypto.randomUUID() });
