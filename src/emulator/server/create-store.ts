@@ -26,9 +26,9 @@ export interface StoreOptions {
  * Opens the node's store: in memory, or backed by a durable log in `dataDir`. A new log starts with the
  * records a fresh real node writes (startup-records.ts), so positions and `$all` look like a real node's. A
  * durable log that already holds records is restored as it is, and the node then writes the next epoch at its
- * end, as a real node does each time it starts and becomes leader: the number one more than the last epoch's
- * (ElectionsService.cs SendProposal: the proposal is the last epoch number + 1; EpochManager.cs
- * WriteNewEpoch writes it at the writer's position, then its `$epoch-information` event).
+ * end, as a real node does each time it starts and becomes leader (§3.12; ElectionsService.cs SendProposal:
+ * the last epoch number + 1; EpochManager.cs WriteNewEpoch: the epoch record at the writer's position, then its
+ * `$epoch-information` event).
  */
 export function createStore(options: StoreOptions): OpenedStore {
   const durable =
