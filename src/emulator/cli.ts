@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 import { startEmulatorCluster } from './cluster/start-emulator-cluster.js';
 import type { RunProjections } from './projections/projection-subsystem.js';
 import { startEmulator } from './server/start-emulator.js';
+import { DamagedLogError } from './store/damaged-log-error.js';
 
-const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] [--port PORT] [--db DIR]
+const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] [--port PORT] [--db DIR [--truncate-damaged-log]]
+                           [--run-projections none|system|all [--start-standard-projections]]
        esdbclient-emulator --cluster-size N [--read-only-replica] [--insecure | --secure] [--port PORT]
 
   --insecure   cleartext HTTP/2, every call privileged (the default), like the server's --insecure
@@ -13,6 +15,8 @@ const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] 
   --host HOST  address to listen on (default 127.0.0.1)
   --port PORT  port to listen on (default 2113)
   --db DIR     keep the log in DIR: every acknowledged write survives a crash (default: in memory)
+  --truncate-damaged-log  with --db: cut a log damaged before its end at the damage, dropping what
+                          follows (with a warning), instead of refusing to start
   --run-projections none|system|all  start the projection subsystem, as the server's option (default none)
   --start-standard-projections       run $streams, $by_category, $by_event_type, ... from the start
   --cluster-size N     N voting nodes sharing one in-memory log, on 127.0.0.1, 127.0.0.2, ... and one port
@@ -28,6 +32,7 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       db: { type: 'string' },
+      'truncate-damaged-log': { type: 'boolean' },
       'cluster-size': { type: 'string' },
       'read-only-replica': { type: 'boolean' },
       'run-projections': { type: 'string' },
@@ -43,6 +48,9 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? '2113');
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`bad --port: ${values.port ?? ''}`);
+
+  if (values['truncate-damaged-log'] === true && values.db === undefined)
+    throw new Error('--truncate-damaged-log needs --db');
 
   if (values['cluster-size'] !== undefined) {
     const nodes = Number(values['cluster-size']);
@@ -64,6 +72,7 @@ async function main(): Promise<void> {
     dataDir: values.db,
     runProjections: runProjectionsOf(values['run-projections']),
     startStandardProjections: values['start-standard-projections'] === true,
+    truncateDamagedLog: values['truncate-damaged-log'] === true,
   });
   console.log(`EventStoreDB emulator listening on ${emulator.host}:${emulator.port}`);
   console.log(`Connection string: ${emulator.uri}`);
@@ -110,6 +119,11 @@ async function runCluster(
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DamagedLogError) {
+    // Not a mistake in the command line: the data directory needs a decision, which the message explains.
+    console.error(error.message);
+    process.exit(1);
+  }
   console.error(error instanceof Error ? error.message : error);
   console.error(usage);
   process.exit(2);

@@ -12,3 +12,4 @@ export {
 export { MemberInfo_VNodeState as VNodeState } from '../generated/gossip.js';
 export type { EmulatorCertificates } from './tls/certificates.js';
 export type { RunProjections } from './projections/projection-subsystem.js';
+export { DamagedLogError } from './store/damaged-log-error.js';

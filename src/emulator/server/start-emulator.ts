@@ -33,6 +33,15 @@ export interface EmulatorOptions extends ProjectionOptions {
    * started again on the same directory continues where it stopped. Default: in memory only.
    */
   readonly dataDir?: string;
+  /**
+   * With `dataDir`: what to do with a log damaged before its end (bad bytes followed by intact writes, which no
+   * crash leaves). `false` (the default): refuse to start, with a `DamagedLogError` naming the file and
+   * the offset. `true`: cut the log at the damage, dropping every write after it, and warn about what was
+   * dropped. A torn last write, which a crash does leave, is always cut, with a warning.
+   */
+  readonly truncateDamagedLog?: boolean;
+  /** Receives the node's warnings, such as what opening a durable log cut from it. Default: `console.warn`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A running emulated node. */
@@ -97,7 +106,13 @@ async function launch(
 ): Promise<Incarnation> {
   const secure = certificates !== undefined;
   const instanceId = randomUUID();
-  const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
+  const opened = createStore({
+    dataDir: options.dataDir,
+    secure,
+    instanceId,
+    truncateDamagedLog: options.truncateDamagedLog,
+    warn: options.onWarning,
+  });
   const projections = startProjectionSubsystem(opened.store, options);
   const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
   const server = await serveNode(node, {
