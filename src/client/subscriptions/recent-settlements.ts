@@ -3,8 +3,9 @@
  * connected again, which redelivered events it has already dealt with. When a consumer's connection drops,
  * the server retries every message it had in flight to it (`RemoveClientByCorrelationId` in
  * `src/EventStore.Core/Services/PersistentSubscription/PersistentSubscription.cs`), acknowledged or not if the
- * acknowledgement had not reached it; acknowledgements are by event id on the group, from any connection
- * (`AcknowledgeMessagesProcessed` there), so sending them again on the new call settles the retried events.
+ * acknowledgement had not reached it, and a restarted node resumes each group from its last checkpoint
+ * (docs/protocol.md §3.14 Read step 7); acknowledgements are by event id on the group, from any connection
+ * (`AcknowledgeMessagesProcessed` there), so sending them again on the new call settles those events.
  */
 import type { AckAction } from '../wire/persistent-requests.js';
 

@@ -51,8 +51,11 @@ export class SubscriptionReader implements Closable {
   readonly #batcher: AckBatcher;
   readonly #settled: RecentSettlements;
   readonly #resubscription: Resubscription;
-  /** Whether the reader has called again after a failure: retried events may then be ones it settled. */
-  #resumed = false;
+  /**
+   * How many more events of the current call may be ones the reader settled before it called again: the
+   * server redelivers those first, so the check stops after as many events as it could have had in flight.
+   */
+  #redeliveriesToCheck = 0;
   readonly #events: ResumableEvents<PersistentRecordedEvent>;
   /** Event id → link id, for events delivered through a link (they are acknowledged by the link's id). */
   readonly #linkIds = new Map<string, string>();
@@ -68,7 +71,7 @@ export class SubscriptionReader implements Closable {
     this.#settings = settings;
     this.#stopper = new CallStopper(settings.control.signal);
     this.#requests = this.#openingRequests();
-    this.#settled = new RecentSettlements(2 * settings.bufferSize + settings.maxAckBatchSize);
+    this.#settled = new RecentSettlements(this.#settlementsKept());
     this.#resubscription = new Resubscription(
       settings.resubscribe,
       context,
@@ -156,7 +159,7 @@ export class SubscriptionReader implements Closable {
           if (this.#closed) return;
           this.#prepareNextCall();
           await this.#resubscription.retryAfter(error, node);
-          this.#resumed = true;
+          this.#redeliveriesToCheck = this.#settlementsKept();
         }
       }
     } catch (error) {
@@ -181,7 +184,10 @@ export class SubscriptionReader implements Closable {
     for await (const message of node.persistentReads.read(this.#requests, options)) {
       this.#resubscription.succeeded();
       if (message instanceof PersistentRecordedEvent) {
-        if (this.#resumed && message.retryCount > 0 && this.#settleAgain(message.ackId)) continue;
+        if (this.#redeliveriesToCheck > 0) {
+          this.#redeliveriesToCheck -= 1;
+          if (this.#settleAgain(message.ackId)) continue;
+        }
         if (message.ackId !== message.id) this.#linkIds.set(message.id, message.ackId);
         yield message;
       } else if (message.kind === 'subscription-confirmation') {
@@ -191,8 +197,18 @@ export class SubscriptionReader implements Closable {
   }
 
   /**
-   * Settles again an event the server retried after the connection dropped although this consumer had settled
-   * it (the acknowledgement was lost with the call): it is not delivered twice.
+   * The settlements kept, and the events checked after calling again: more than the server can have had in
+   * flight to this consumer, with room for the acknowledgements that were still waiting to be sent.
+   */
+  #settlementsKept(): number {
+    return 2 * this.#settings.bufferSize + this.#settings.maxAckBatchSize;
+  }
+
+  /**
+   * Settles again an event the server delivers again after the reader called again although this consumer had
+   * settled it: the acknowledgement was lost with the call (the server retries a dropped consumer's in-flight
+   * events, with a higher retryCount), or a restarted node resumed the group from its last checkpoint (with
+   * retryCount 0, §3.14 Read step 7). The event is not given to the loop twice.
    */
   #settleAgain(ackId: string): boolean {
     const action = this.#settled.take(ackId);
