@@ -1,11 +1,9 @@
 /**
  * The acknowledgements a persistent-subscription consumer gave lately, kept so that it can tell, after it
- * connected again, which redelivered events it has already dealt with. When a consumer's connection drops,
- * the server retries every message it had in flight to it (`RemoveClientByCorrelationId` in
- * `src/EventStore.Core/Services/PersistentSubscription/PersistentSubscription.cs`), acknowledged or not if the
- * acknowledgement had not reached it, and a restarted node resumes each group from its last checkpoint
- * (docs/protocol.md §3.14 Read step 7); acknowledgements are by event id on the group, from any connection
- * (`AcknowledgeMessagesProcessed` there), so sending them again on the new call settles those events.
+ * connected again, which redelivered events it has already dealt with. When a consumer's call ends, the server
+ * retries every message it had in flight, acknowledged or not if the acknowledgement had not reached it, and a
+ * restarted node resumes each group from its last checkpoint; acknowledgements are by event id on the group,
+ * from any connection, so sending them again on the new call settles those events (docs/protocol.md §3.14.3).
  */
 import type { AckAction } from '../wire/persistent-requests.js';
 

@@ -208,7 +208,7 @@ export class SubscriptionReader implements Closable {
    * Settles again an event the server delivers again after the reader called again although this consumer had
    * settled it: the acknowledgement was lost with the call (the server retries a dropped consumer's in-flight
    * events, with a higher retryCount), or a restarted node resumed the group from its last checkpoint (with
-   * retryCount 0, §3.14 Read step 7). The event is not given to the loop twice.
+   * retryCount 0; §3.14.3). The event is not given to the loop twice.
    */
   #settleAgain(ackId: string): boolean {
     const action = this.#settled.take(ackId);
@@ -219,8 +219,9 @@ export class SubscriptionReader implements Closable {
 
   /**
    * Ends the failed call's request stream and opens the next one, so that acknowledgements given meanwhile,
-   * and those still waiting in the batcher, go on the next call. Waiting `retry` nacks are dropped: the server
-   * retries a dropped consumer's messages anyway, and a second retry would deliver them twice.
+   * and those still waiting in the batcher, go on the next call (acks are by event id on the group, §3.14.3).
+   * Waiting `retry` nacks are dropped: the server retries a dropped consumer's messages anyway, and a second
+   * retry would deliver them twice.
    */
   #prepareNextCall(): void {
     this.#requests.end();
