@@ -79,6 +79,7 @@ export {
   GrpcError,
   TlsMismatchError,
 } from './errors/esdb-errors.js';
+export { ProtocolError } from './errors/protocol-error.js';
 export { DiscoveryError } from './discovery/discovery-error.js';
 export type { ClusterMember, MemberState } from './discovery/cluster-member.js';
 export type { Endpoint } from './discovery/discovery-settings.js';

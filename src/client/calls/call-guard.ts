@@ -9,6 +9,7 @@ import { ClientError, type Metadata } from 'nice-grpc';
 import { errorFromStatus } from '../errors/error-from-status.js';
 import { EsdbError } from '../errors/esdb-error.js';
 import { CancelledError, DeadlineExceededError } from '../errors/esdb-errors.js';
+import { protocolErrorOfUnknownStatus } from '../errors/protocol-violation.js';
 
 /** setTimeout cannot wait longer than 2^31-1 ms; longer deadlines are treated as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -65,7 +66,10 @@ export class CallGuard {
     this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
   }
 
-  /** The client's error for a failure of the call. Errors that are not about the call pass through unchanged. */
+  /**
+   * The client's error for a failure of the call. A failure grpc-js reports without a status code is a
+   * ProtocolError (§4.1); errors that are not about the call pass through unchanged.
+   */
   translate(error: unknown): unknown {
     switch (this.#outcome) {
       case 'deadline':
@@ -88,7 +92,7 @@ export class CallGuard {
         error,
       );
     }
-    return error;
+    return protocolErrorOfUnknownStatus(error) ?? error;
   }
 
   #abort(outcome: Outcome): void {

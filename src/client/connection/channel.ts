@@ -4,6 +4,7 @@
  * connections only (NODE and PY drop credentials on cleartext connections).
  */
 import { type Channel, ChannelCredentials, type ChannelOptions, createChannel, Metadata } from 'nice-grpc';
+import { withResponseChecks } from '../wire/checked-channel.js';
 import type { BasicCredentials, ConnectionSettings } from './connection-settings.js';
 
 /**
@@ -12,7 +13,7 @@ import type { BasicCredentials, ConnectionSettings } from './connection-settings
  */
 const MAX_RECEIVE_MESSAGE_LENGTH = 17 * 1024 * 1024;
 
-/** Opens the channel of a client. grpc-js connects lazily, on the first call. */
+/** Opens the channel of a client, with the response checks grpc-js lacks. grpc-js connects lazily, on the first call. */
 export function openChannel(settings: ConnectionSettings): Channel {
   const credentials = settings.tls
     ? ChannelCredentials.createSsl(
@@ -29,7 +30,8 @@ export function openChannel(settings: ConnectionSettings): Channel {
   // An IPv6 address given without brackets (host options) needs them in a target.
   const host =
     settings.host.includes(':') && !settings.host.startsWith('[') ? `[${settings.host}]` : settings.host;
-  return createChannel(`${host}:${settings.port}`, credentials, options);
+  // grpc-js checks neither that the last message is complete nor the content-type (§4.1).
+  return withResponseChecks(createChannel(`${host}:${settings.port}`, credentials, options));
 }
 
 /** `authorization: Basic base64(UTF-8 "username:password")` (§4). */

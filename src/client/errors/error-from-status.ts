@@ -22,12 +22,16 @@ import {
   SubscriptionNotFoundError,
   UnauthenticatedError,
 } from './esdb-errors.js';
+import { protocolErrorOf } from './protocol-violation.js';
 
 /**
- * The EsdbError for a call that ended with `grpcStatus`. The `exception` trailer decides first; without one,
- * the status code does; what matches nothing becomes a {@link GrpcError} that keeps the whole status.
+ * The EsdbError for a call that ended with `grpcStatus`. A status made up because the answer was not proper gRPC
+ * is a ProtocolError (§4.1); otherwise the `exception` trailer decides first; without one, the status code
+ * does; what matches nothing becomes a {@link GrpcError} that keeps the whole status.
  */
 export function errorFromStatus(grpcStatus: GrpcStatusDetails, cause?: unknown): EsdbError {
+  const violation = protocolErrorOf(grpcStatus, cause);
+  if (violation !== undefined) return violation;
   const exception = grpcStatus.trailers.exception;
   const error =
     exception === undefined ? errorOfCode(grpcStatus, cause) : errorOfException(exception, grpcStatus, cause);

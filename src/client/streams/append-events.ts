@@ -13,6 +13,7 @@ import { withinCallControl } from '../calls/bounded-wait.js';
 import { withFailover } from '../calls/failover.js';
 import type { NodeClients } from '../connection/node-clients.js';
 import { ExpectedPositionError, GrpcError } from '../errors/esdb-errors.js';
+import { ProtocolError } from '../errors/protocol-error.js';
 import { NewEvent, type NewEventOptions } from '../events/new-event.js';
 import { featuresOf } from '../features/get-server-features.js';
 import { appendOptionsMessage, proposedMessageOf } from '../wire/append-request.js';
@@ -159,5 +160,7 @@ function commitPositionOf(response: AppendResp, streamName: string, expected: Ex
     );
   }
   // A success without a position happens only for empty writes (§3.3), which are not sent.
-  throw new GrpcError({ code: 0, details: 'Append returned no commit position', trailers: {} });
+  throw new ProtocolError(
+    'the Append response has no commit position, which only an empty append may lack (§3.3).',
+  );
 }

@@ -6,7 +6,7 @@
 import type { UUID } from '../../generated/shared.js';
 import type { BatchAppendResp } from '../../generated/streams.js';
 import { errorFromBatchStatus, type FailedAppend } from '../errors/error-from-batch-status.js';
-import { GrpcError } from '../errors/esdb-errors.js';
+import { ProtocolError } from '../errors/protocol-error.js';
 import { uuidTextOfHalves } from './uuid.js';
 
 /** The correlation id of a response as lower-case UUID text; undefined when it has none. */
@@ -35,5 +35,7 @@ export function commitPositionOfBatch(response: BatchAppendResp, append: FailedA
     if (position?.$case === 'position') return position.value.commitPosition;
   }
   // A success without a position happens only for empty writes (§3.5), which are not sent.
-  throw new GrpcError({ code: 0, details: 'BatchAppend returned no commit position', trailers: {} });
+  throw new ProtocolError(
+    'the BatchAppend response has no commit position, which only an empty append may lack (§3.5).',
+  );
 }

@@ -41,6 +41,18 @@ export interface EmulatedClusterNode {
   stop(): Promise<void>;
   /** Starts it again on the same address and port; it joins the leader as a follower. */
   restart(): Promise<void>;
+  /**
+   * Cuts its open client connections at once, as a network failure does; it keeps running, listening and
+   * leading or following. Nothing happens to a stopped node.
+   */
+  dropConnections(): void;
+  /**
+   * It hangs towards clients: connections stay open but nothing is read or answered until {@link resume}. The
+   * cluster still sees it alive (its gossip entry and role do not change).
+   */
+  freeze(): void;
+  /** Ends {@link freeze}. */
+  resume(): void;
 }
 
 /** A running emulated cluster: several nodes over one shared log. */

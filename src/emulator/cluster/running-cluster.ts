@@ -127,6 +127,15 @@ class EmulatedCluster {
       },
       stop: () => this.stopMember(member),
       restart: () => this.restartMember(member),
+      dropConnections: () => {
+        member.server?.dropConnections();
+      },
+      freeze: () => {
+        member.server?.freeze();
+      },
+      resume: () => {
+        member.server?.resume();
+      },
     };
   }
 

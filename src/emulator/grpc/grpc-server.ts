@@ -17,6 +17,7 @@ import {
 } from 'nice-grpc';
 import { metadataFromHeaders, timeoutOf } from './grpc-metadata.js';
 import { type RequestFormat, requestStream, singleRequest } from './request-reading.js';
+import { ConnectionFreezer } from './connection-freezer.js';
 import { ServerCall } from './server-call.js';
 
 /** One method as the server dispatches it. */
@@ -55,6 +56,7 @@ export class GrpcServer<Ext> {
   private readonly methods = new Map<string, RegisteredMethod>();
   private readonly services = new Set<string>();
   private readonly sessions = new Set<Http2Session>();
+  private readonly freezer = new ConnectionFreezer();
   private server: Http2Server | Http2SecureServer | undefined;
 
   constructor(private readonly options: GrpcServerOptions<Ext>) {}
@@ -93,6 +95,7 @@ export class GrpcServer<Ext> {
         ? createServer(settings)
         : createSecureServer({ ...settings, key: tls.key, cert: tls.cert, ALPNProtocols: ['h2'] });
     this.server = server;
+    this.freezer.watch(server);
     server.on('session', (session) => {
       this.watch(session);
     });
@@ -110,6 +113,7 @@ export class GrpcServer<Ext> {
 
   /** Stops at once: open calls are cut, the port closes. */
   close(): Promise<void> {
+    this.freezer.resume();
     for (const session of this.sessions) session.destroy();
     return new Promise((resolve) => {
       if (this.server === undefined) resolve();
@@ -120,10 +124,27 @@ export class GrpcServer<Ext> {
     });
   }
 
+  /** Fault control: cuts every connection at the TCP level, as a network failure or a crash does. */
+  dropConnections(): void {
+    this.freezer.dropAll();
+  }
+
+  /** Fault control: stops reading and answering on every connection, old and new, until {@link resume}. */
+  freeze(): void {
+    this.freezer.freeze();
+  }
+
+  /** Ends {@link freeze}: what arrived meanwhile is read and answered. */
+  resume(): void {
+    this.freezer.resume();
+  }
+
   /** Keepalive: a ping every interval; a connection that does not answer in time is closed (§4). */
   private watch(session: Http2Session): void {
     this.sessions.add(session);
     const timer = setInterval(() => {
+      // A frozen node sends nothing; a session may be destroyed before its 'close' event stops this timer.
+      if (this.freezer.frozen || session.destroyed) return;
       const deadline = setTimeout(() => {
         session.destroy();
       }, this.options.keepaliveMs).unref();
@@ -178,13 +199,19 @@ export class GrpcServer<Ext> {
         : await singleRequest(stream, method);
       const result = method.handler(request, { ...context, ...extension });
       if (method.responseStream) {
-        for await (const response of result as AsyncIterable<unknown>)
+        for await (const response of result as AsyncIterable<unknown>) {
+          if (this.freezer.frozen) await this.freezer.thawed();
           await call.send(method.encode(response));
+        }
       } else {
-        await call.send(method.encode(await result));
+        const response = await result;
+        if (this.freezer.frozen) await this.freezer.thawed();
+        await call.send(method.encode(response));
       }
+      if (this.freezer.frozen) await this.freezer.thawed();
       call.finish(Status.OK, '');
     } catch (error: unknown) {
+      if (this.freezer.frozen) await this.freezer.thawed();
       call.fail(error);
     } finally {
       clearTimeout(deadline);

@@ -43,6 +43,11 @@ export interface NodeServer {
   readonly port: number;
   /** Cuts open calls, closes the port and stops the node's persistent-subscription subsystem. */
   close(): Promise<void>;
+  /** Fault control: cuts every open connection; the port stays open. */
+  dropConnections(): void;
+  /** Fault control: nothing is read or answered, on open connections or new ones, until {@link resume}. */
+  freeze(): void;
+  resume(): void;
 }
 
 /**
@@ -87,6 +92,15 @@ export async function serveNode(node: EmulatorNode, options: NodeServerOptions):
     close: async () => {
       persistentSubscriptionsOf(node).close();
       await server.close();
+    },
+    dropConnections: () => {
+      server.dropConnections();
+    },
+    freeze: () => {
+      server.freeze();
+    },
+    resume: () => {
+      server.resume();
     },
   };
 }

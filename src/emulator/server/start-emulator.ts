@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
 import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
-import { createStore } from './create-store.js';
-import { serveNode } from './node-server.js';
+import { createStore, type OpenedStore } from './create-store.js';
+import { type NodeServer, serveNode } from './node-server.js';
 
 /** How to start an emulated node. Every option has a default suited to tests. */
 export interface EmulatorOptions {
@@ -41,6 +41,24 @@ export interface RunningEmulator {
   readonly caCertPath: string | undefined;
   /** Stops the node: open calls are cancelled, the port closes. */
   stop(): Promise<void>;
+  /**
+   * Fault control: cuts every open connection at once, as a network failure does; open calls fail on the
+   * client's side as a dropped connection. The node keeps listening.
+   */
+  dropConnections(): void;
+  /**
+   * Fault control: the node hangs. Connections stay open, but nothing is read or answered (requests, keepalive
+   * pings, new connections' handshakes) until {@link resume}.
+   */
+  freeze(): void;
+  /** Ends {@link freeze}: what arrived meanwhile is answered. */
+  resume(): void;
+  /**
+   * Fault control: stops the node and starts it again on the same address, port and `dataDir`, as a server
+   * process restarted. A durable node comes back with its log; an in-memory node comes back empty. The
+   * instance id is new.
+   */
+  restart(): Promise<void>;
 }
 
 const certificatesByHost = new Map<string, EmulatorCertificates>();
@@ -58,25 +76,47 @@ function sharedCertificates(host: string): EmulatorCertificates {
   return certificates;
 }
 
-/** Starts an EventStoreDB-compatible node in this process. */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const host = options.host ?? '127.0.0.1';
-  const secure = options.secure ?? false;
+/** A node started from the options: its server and its store. */
+interface Incarnation {
+  readonly server: NodeServer;
+  readonly opened: OpenedStore;
+}
+
+async function launch(
+  options: EmulatorOptions,
+  host: string,
+  port: number,
+  certificates: EmulatorCertificates | undefined,
+): Promise<Incarnation> {
+  const secure = certificates !== undefined;
   const instanceId = randomUUID();
   const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
   const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
-
-  const certificates = secure ? (options.certificates ?? sharedCertificates(host)) : undefined;
   const server = await serveNode(node, {
     host,
-    port: options.port ?? 0,
+    port,
     secure,
     tls: certificates === undefined ? undefined : { key: certificates.nodeKey, cert: certificates.nodeCert },
   }).catch((error: unknown) => {
     opened.close();
     throw error;
   });
-  const port = server.port;
+  return { server, opened };
+}
+
+async function halt({ server, opened }: Incarnation): Promise<void> {
+  await server.close();
+  opened.close();
+}
+
+/** Starts an EventStoreDB-compatible node in this process. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const certificates =
+    options.secure === true ? (options.certificates ?? sharedCertificates(host)) : undefined;
+  let current = await launch(options, host, options.port ?? 0, certificates);
+  let stopped = false;
+  const port = current.server.port;
 
   let caDir: string | undefined;
   let caCertPath: string | undefined;
@@ -99,9 +139,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     serverCert: certificates?.caCert,
     caCertPath,
     stop: async () => {
-      await server.close();
-      opened.close();
+      if (stopped) return;
+      stopped = true;
+      await halt(current);
       if (caDir !== undefined) rmSync(caDir, { recursive: true, force: true });
+    },
+    dropConnections: () => {
+      current.server.dropConnections();
+    },
+    freeze: () => {
+      current.server.freeze();
+    },
+    resume: () => {
+      current.server.resume();
+    },
+    restart: async () => {
+      if (stopped) throw new Error('the emulator is stopped');
+      await halt(current);
+      current = await launch(options, host, port, certificates);
     },
   };
 }
