@@ -8,18 +8,20 @@ import {
   Checkpoint,
   DeadlineExceededError,
   EsdbClient,
+  ProtocolError,
   type ReconnectInfo,
   RecordedEvent,
   ServiceUnavailableError,
   StreamDeletedError,
 } from '../../src/client/index.js';
-import type { DeepPartial, ReadReq, ReadResp } from '../../src/generated/streams.js';
+import { type DeepPartial, type ReadReq, ReadResp } from '../../src/generated/streams.js';
 import { backoffDelay } from '../../src/client/subscriptions/backoff.js';
 import {
   eventResponse,
   type FakeStreamsServer,
   startFakeStreamsServer,
 } from './support/fake-streams-server.js';
+import { PATHS, startRogueServer, truncatedFrame } from './support/rogue-server.js';
 import { take } from './support/subscriptions.js';
 import { rejectionOf } from './support/target.js';
 
@@ -314,6 +316,32 @@ describe('catch-up subscriptions resubscribe by themselves (scripted server)', (
       await subscription.close();
     } finally {
       await stopAll(setup);
+    }
+  });
+});
+
+describe('protocol errors (rogue server)', () => {
+  test.each([
+    ['ends without a status (as under a node shutting down): retried', { end: 'end' as const }, 3],
+    [
+      'cuts its last message short: not retried',
+      { body: [truncatedFrame(ReadResp.encode(ReadResp.fromPartial(eventResponse('s', 0n))).finish(), 3)] },
+      1,
+    ],
+  ])('a response that %s', async (_name, answer, calls) => {
+    const server = await startRogueServer((path) => (path === PATHS.read ? answer : undefined));
+    const client = new EsdbClient({ host: server.host, port: server.port, tls: false });
+    try {
+      const subscription = client.subscribeStreamEvents({
+        streamName: 's',
+        resubscribe: { maxAttempts: 2, ...FAST },
+      });
+      expect(await rejectionOf(take(subscription, 1))).toBeInstanceOf(ProtocolError);
+      expect(server.paths.filter((path) => path === PATHS.read)).toHaveLength(calls);
+      await subscription.close();
+    } finally {
+      await client.close();
+      await server.stop();
     }
   });
 });

@@ -2,6 +2,7 @@
 // every event exactly once, in order, and no error; `resubscribe: false` ends as before.
 import {
   type PersistentRecordedEvent,
+  ProtocolError,
   ServiceUnavailableError,
   SubscriptionNotFoundError,
 } from '../../src/client/index.js';
@@ -17,9 +18,21 @@ import { AGAINST_EMULATOR, MODES, uniqueStream } from './support/target.js';
 
 jest.setTimeout(120_000);
 
+/** The faults a subscription must survive: the emulator's fault controls. */
+const FAULTS: readonly [string, (node: DurableNode) => Promise<void>][] = [
+  ['two restarts', (node) => node.restart()],
+  [
+    'two dropped connections',
+    (node) => {
+      node.emulator.dropConnections();
+      return Promise.resolve();
+    },
+  ],
+];
+
 const describeOnEmulator = AGAINST_EMULATOR ? describe.each(MODES) : describe.skip.each(MODES);
 
-describeOnEmulator('subscriptions across a restart of a durable node (%s)', (mode) => {
+describeOnEmulator('subscriptions across faults of a durable node (%s)', (mode) => {
   let node: DurableNode;
 
   beforeEach(async () => {
@@ -30,47 +43,50 @@ describeOnEmulator('subscriptions across a restart of a durable node (%s)', (mod
     await node.stop();
   });
 
-  test('a stream and a filtered $all subscription deliver every event once, in order, across a restart', async () => {
-    const client = node.client();
-    const streamName = uniqueStream('heal');
-    await appendPatiently(client, streamName, 50);
-    const reconnects: number[] = [];
-    const onReconnect = ({ attempt }: { attempt: number }): void => {
-      reconnects.push(attempt);
-    };
-    const stream = client.subscribeStreamEvents({ streamName, onReconnect });
-    const all = client.subscribeAllEvents({
-      filterInclude: [streamName],
-      filterByStreamName: true,
-      includeCheckpoints: true,
-      onReconnect,
-    });
-    const fromStream = collect(stream);
-    const fromAll = collect(all);
-    await eventually(
-      () => fromStream.ids.length >= 50 && fromAll.ids.length >= 50,
-      () => `${fromStream.ids.length} and ${fromAll.ids.length} of 50 before the restart`,
-    );
-    // Appended while the subscriptions are live, with the restart in the middle: some appends wait for the node.
-    await appendPatiently(client, streamName, 100, async (index) => {
-      if (index === 40) await node.restart();
-    });
-    const stored = (await client.readStreamEvents({ streamName }).toArray()).map((event) => event.id);
-    expect(stored).toHaveLength(150);
-    await eventually(
-      () => fromStream.ids.length >= 150 && fromAll.ids.length >= 150,
-      () => `${fromStream.ids.length} and ${fromAll.ids.length} of 150`,
-    );
-    expect(fromStream.ids).toEqual(stored);
-    expect(fromAll.ids).toEqual(stored);
-    expect(reconnects.length).toBeGreaterThanOrEqual(2);
-    await stream.close();
-    await all.close();
-    expect(await fromStream.ended).toBe('done');
-    expect(await fromAll.ended).toBe('done');
-  });
+  test.each(FAULTS)(
+    'a stream and a filtered $all subscription deliver every event once, in order, across %s',
+    async (_name, fault) => {
+      const client = node.client();
+      const streamName = uniqueStream('heal');
+      await appendPatiently(client, streamName, 50);
+      const reconnects: number[] = [];
+      const onReconnect = ({ attempt }: { attempt: number }): void => {
+        reconnects.push(attempt);
+      };
+      const stream = client.subscribeStreamEvents({ streamName, onReconnect });
+      const all = client.subscribeAllEvents({
+        filterInclude: [streamName],
+        filterByStreamName: true,
+        includeCheckpoints: true,
+        onReconnect,
+      });
+      const fromStream = collect(stream);
+      const fromAll = collect(all);
+      await eventually(
+        () => fromStream.ids.length >= 50 && fromAll.ids.length >= 50,
+        () => `${fromStream.ids.length} and ${fromAll.ids.length} of 50 before the restart`,
+      );
+      // Appended while the subscriptions are live, with the restart in the middle: some appends wait for the node.
+      await appendPatiently(client, streamName, 100, async (index) => {
+        if (index === 40 || index === 70) await fault(node);
+      });
+      const stored = (await client.readStreamEvents({ streamName }).toArray()).map((event) => event.id);
+      expect(stored).toHaveLength(150);
+      await eventually(
+        () => fromStream.ids.length >= 150 && fromAll.ids.length >= 150,
+        () => `${fromStream.ids.length} and ${fromAll.ids.length} of 150`,
+      );
+      expect(fromStream.ids).toEqual(stored);
+      expect(fromAll.ids).toEqual(stored);
+      expect(reconnects.length).toBeGreaterThanOrEqual(2);
+      await stream.close();
+      await all.close();
+      expect(await fromStream.ended).toBe('done');
+      expect(await fromAll.ended).toBe('done');
+    },
+  );
 
-  test('with resubscribe: false a restart ends the subscription with ServiceUnavailableError, as before', async () => {
+  test('with resubscribe: false a dropped connection ends the subscription with its error, as before', async () => {
     const client = node.client();
     const streamName = uniqueStream('no-heal');
     await appendPatiently(client, streamName, 3);
@@ -80,8 +96,10 @@ describeOnEmulator('subscriptions across a restart of a durable node (%s)', (mod
       () => collector.ids.length === 3,
       () => `${collector.ids.length} of 3`,
     );
-    await node.restart();
-    expect(await collector.ended).toBeInstanceOf(ServiceUnavailableError);
+    node.emulator.dropConnections();
+    // grpc-js reports the cut as a dropped connection, or as a stream that ended without a status (§4.1).
+    const ended = await collector.ended;
+    expect(ended instanceof ServiceUnavailableError || ended instanceof ProtocolError).toBe(true);
     expect(collector.ids).toHaveLength(3);
     await subscription.close();
   });
@@ -197,5 +215,60 @@ describeOnEmulator('subscriptions across a restart of a durable node (%s)', (mod
     expect(collector.ids).toEqual(stored);
     await readResp.close();
     expect(await collector.ended).toBe('done');
+  });
+
+  test('a persistent consumer across a dropped connection: the server retries its in-flight events; the acked ones are not given again', async () => {
+    const client = node.client();
+    const streamName = uniqueStream('dropped-group');
+    const groupName = `g-${streamName}`;
+    await client.createStreamSubscription({ groupName, streamName, messageTimeout: 60_000 });
+    await appendPatiently(client, streamName, 20);
+    const [readReq, readResp] = client.readStreamSubscription({
+      groupName,
+      streamName,
+      maxAckDelay: 10_000,
+      maxAckBatchSize: 1000,
+    });
+    // The loop acks the first ten events and waits while the connection drops: their acks are still waiting
+    // to be sent. It leaves the next ten unacked at their first delivery, as if it had failed on them.
+    let dropped: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (dropped = resolve));
+    const received: PersistentRecordedEvent[] = [];
+    const loop = (async () => {
+      for await (const event of readResp) {
+        received.push(event);
+        const position = Number(event.streamPosition);
+        if (position < 10 || position >= 20 || event.retryCount > 0) readReq.ack(event);
+        if (received.length === 10) await gate;
+        if (position === 24) break;
+      }
+    })();
+    await eventually(
+      () => received.length === 10,
+      () => `${received.length} of 10`,
+    );
+    node.emulator.dropConnections();
+    dropped();
+    await appendPatiently(client, streamName, 5);
+    await loop;
+    const seen = (from: number, to: number, retryCount: number): number[] =>
+      received
+        .filter((event) => event.retryCount === retryCount)
+        .map((event) => Number(event.streamPosition))
+        .filter((position) => position >= from && position < to);
+    const range = (from: number, to: number): number[] =>
+      Array.from({ length: to - from }, (_, i) => from + i);
+    // Acked before the break: given once. The server retried the dropped consumer's in-flight events
+    // (§3.14.3): the acked ones were settled again on the new call, the unacked ones came again with retryCount 1.
+    expect(seen(0, 10, 0)).toEqual(range(0, 10));
+    expect(received.filter((event) => event.streamPosition < 10n)).toHaveLength(10);
+    expect(seen(10, 20, 1)).toEqual(range(10, 20));
+    expect(seen(20, 25, 0)).toEqual(range(20, 25));
+    expect(received.every((event) => event.retryCount <= 1)).toBe(true);
+    expect(await nothingWithin(readResp, 500)).toBeUndefined();
+    await readResp.close();
+    const [, again] = client.readStreamSubscription({ groupName, streamName });
+    expect(await nothingWithin(again, 1000)).toBeUndefined();
+    await again.close();
   });
 });

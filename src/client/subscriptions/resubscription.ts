@@ -9,34 +9,31 @@ import { EsdbError } from '../errors/esdb-error.js';
 import {
   CancelledError,
   DeadlineExceededError,
-  GrpcError,
   NotLeaderError,
   ServiceUnavailableError,
   SubscriptionDroppedError,
 } from '../errors/esdb-errors.js';
+import { ProtocolError } from '../errors/protocol-error.js';
+import { ENDED_WITHOUT_STATUS } from '../wire/checked-channel.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { ResubscribePolicy } from './resubscribe-options.js';
 
 /** gRPC ABORTED: the server timed the operation out (§3.1.2), as opposed to the caller's own deadline. */
 const ABORTED = 10;
-/** gRPC INTERNAL, as grpc-js reports a stream the server reset without a status (a node going away). */
-const INTERNAL = 13;
 
 /**
  * Whether a catch-up subscription's failure is worth another call: the node went away or could not be reached
  * (ServiceUnavailableError: a dropped connection, a refused one, a keepalive timeout, a node not ready), the
  * leader moved (NotLeaderError), discovery found no member for now (DiscoveryError), the server cancelled the
  * call (CancelledError that the caller did not cause: a node shutting down), or the server timed it out
- * (ABORTED, such as older servers' "consumer too slow", §3.8), or the server reset the call's stream without
- * a status (grpc-js's INTERNAL "Received RST_STREAM", seen when a node shuts down). Anything else, such as
- * AccessDeniedError or StreamDeletedError, would fail again.
+ * (ABORTED, such as older servers' "consumer too slow", §3.8), or the server ended the call's stream without
+ * a status (a ProtocolError, §4.1, seen when a node shuts down under a call). Anything else, such as
+ * AccessDeniedError, StreamDeletedError or another ProtocolError, would fail again.
  */
 export function isTransientFailure(error: EsdbError): boolean {
   return (
     error instanceof ServiceUnavailableError ||
-    (error instanceof GrpcError &&
-      error.code === INTERNAL &&
-      error.details.startsWith('Received RST_STREAM')) ||
+    (error instanceof ProtocolError && error.grpcStatus?.details.startsWith(ENDED_WITHOUT_STATUS) === true) ||
     error instanceof NotLeaderError ||
     error instanceof DiscoveryError ||
     error instanceof CancelledError ||

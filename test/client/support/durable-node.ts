@@ -15,7 +15,7 @@ export interface DurableNode {
   readonly emulator: RunningEmulator;
   /** A client of the node (closed by {@link DurableNode.stop}). */
   client(): EsdbClient;
-  /** Stops the node and starts it again on the same port and data directory. */
+  /** Stops the node and starts it again on the same port and data directory (the emulator's fault control). */
   restart(): Promise<void>;
   /** Closes the clients, stops the node, removes its data. */
   stop(): Promise<void>;
@@ -26,13 +26,11 @@ export async function startDurableNode(mode: Mode): Promise<DurableNode> {
   const dataDir = mkdtempSync(join(tmpdir(), 'esdb-resubscribe-'));
   const secure = mode === 'secure';
   const certificates = secure ? generateCertificates() : undefined;
-  let emulator = await startEmulator({ secure, certificates, dataDir });
+  const emulator = await startEmulator({ secure, certificates, dataDir });
   const { host, port } = emulator;
   const clients: EsdbClient[] = [];
   return {
-    get emulator() {
-      return emulator;
-    },
+    emulator,
     client: () => {
       const client = secure
         ? new EsdbClient({
@@ -46,10 +44,7 @@ export async function startDurableNode(mode: Mode): Promise<DurableNode> {
       clients.push(client);
       return client;
     },
-    restart: async () => {
-      await emulator.stop();
-      emulator = await startEmulator({ secure, certificates, dataDir, port });
-    },
+    restart: () => emulator.restart(),
     stop: async () => {
       await Promise.all(clients.map((client) => client.close()));
       await emulator.stop();
