@@ -1,78 +1,29 @@
 // Catch-up subscriptions that heal themselves (issue 12 §1), against a scripted server that fails calls on
-// demand: where a resubscription resumes, which failures are transient, the backoff and its observer.
-import { ServerError, Status } from 'nice-grpc';
+// demand: where a resubscription resumes, the attempts, their backoff and observer, and stopping meanwhile.
 import {
-  AccessDeniedError,
   CancelledError,
   CaughtUp,
   Checkpoint,
   DeadlineExceededError,
-  EsdbClient,
-  ProtocolError,
   type ReconnectInfo,
   RecordedEvent,
   ServiceUnavailableError,
-  StreamDeletedError,
 } from '../../src/client/index.js';
-import { type DeepPartial, type ReadReq, ReadResp } from '../../src/generated/streams.js';
-import { backoffDelay } from '../../src/client/subscriptions/backoff.js';
+import { eventResponse } from './support/fake-streams-server.js';
 import {
-  eventResponse,
-  type FakeStreamsServer,
-  startFakeStreamsServer,
-} from './support/fake-streams-server.js';
-import { PATHS, startRogueServer, truncatedFrame } from './support/rogue-server.js';
+  CAUGHT_UP,
+  checkpoint,
+  CONFIRMATION,
+  FAST,
+  revisionsOf,
+  scriptedServer,
+  stopAll,
+  unavailable,
+} from './support/scripted-reads.js';
 import { take } from './support/subscriptions.js';
 import { rejectionOf } from './support/target.js';
 
 jest.setTimeout(30_000);
-
-const CONFIRMATION: DeepPartial<ReadResp> = {
-  content: { $case: 'confirmation', value: { subscriptionId: 'x' } },
-};
-const CAUGHT_UP: DeepPartial<ReadResp> = { content: { $case: 'caughtUp', value: {} } };
-const checkpoint = (position: bigint): DeepPartial<ReadResp> => ({
-  content: { $case: 'checkpoint', value: { commitPosition: position, preparePosition: position } },
-});
-const FAST = { initialDelay: 1, maxDelay: 5 };
-
-/** A script per call: the messages it sends, then the error it fails with (undefined: it stays open). */
-interface CallScript {
-  readonly messages: readonly DeepPartial<ReadResp>[];
-  readonly error?: ServerError | undefined;
-  /** Trailers sent with the error (the `exception` key, §3.1.1). */
-  readonly trailers?: Readonly<Record<string, string>>;
-}
-
-const unavailable = (): ServerError => new ServerError(Status.UNAVAILABLE, 'node going away');
-
-/** A fake whose n-th Read call follows `scripts[n]` (the last one for later calls), recording the requests. */
-async function scriptedServer(
-  scripts: readonly CallScript[],
-): Promise<{ server: FakeStreamsServer; requests: ReadReq[]; client: EsdbClient }> {
-  const requests: ReadReq[] = [];
-  const server = await startFakeStreamsServer({
-    async *read(request, context) {
-      const script = scripts[Math.min(requests.length, scripts.length - 1)];
-      requests.push(request);
-      for (const message of script?.messages ?? []) yield message;
-      for (const [key, value] of Object.entries(script?.trailers ?? {})) context.trailer.set(key, value);
-      if (script?.error !== undefined) throw script.error;
-      await new Promise((resolve) => {
-        context.signal.addEventListener('abort', resolve);
-      });
-    },
-  });
-  return { server, requests, client: new EsdbClient({ host: server.host, port: server.port, tls: false }) };
-}
-
-async function stopAll(setup: { server: FakeStreamsServer; client: EsdbClient }): Promise<void> {
-  await setup.client.close();
-  await setup.server.stop();
-}
-
-const revisionsOf = (items: readonly unknown[]): bigint[] =>
-  items.filter((item) => item instanceof RecordedEvent).map((event) => event.streamPosition);
 
 describe('catch-up subscriptions resubscribe by themselves (scripted server)', () => {
   test('a stream subscription resumes after the last event delivered; onReconnect is told first', async () => {
@@ -196,29 +147,6 @@ describe('catch-up subscriptions resubscribe by themselves (scripted server)', (
     }
   });
 
-  test.each([
-    ['access denied', new ServerError(Status.PERMISSION_DENIED, 'no'), {}, AccessDeniedError],
-    [
-      'a tombstoned stream',
-      new ServerError(Status.FAILED_PRECONDITION, 'Event stream s is deleted.'),
-      { exception: 'stream-deleted', 'stream-name': 's' },
-      StreamDeletedError,
-    ],
-  ])(
-    'a non-transient failure (%s) ends the loop at once, with its typed error',
-    async (_name, error, trailers, expected) => {
-      const setup = await scriptedServer([{ messages: [CONFIRMATION], error, trailers }]);
-      try {
-        const subscription = setup.client.subscribeStreamEvents({ streamName: 's', resubscribe: FAST });
-        expect(await rejectionOf(take(subscription, 1))).toBeInstanceOf(expected);
-        expect(setup.requests).toHaveLength(1);
-        await subscription.close();
-      } finally {
-        await stopAll(setup);
-      }
-    },
-  );
-
   test('maxAttempts bounds the attempts in a row, and maxDelay each delay; the last error ends the loop', async () => {
     const setup = await scriptedServer([{ messages: [], error: unavailable() }]);
     const seen: ReconnectInfo[] = [];
@@ -317,94 +245,5 @@ describe('catch-up subscriptions resubscribe by themselves (scripted server)', (
     } finally {
       await stopAll(setup);
     }
-  });
-});
-
-describe('protocol errors (rogue server)', () => {
-  test.each([
-    ['ends without a status (as under a node shutting down): retried', { end: 'end' as const }, 3],
-    [
-      'cuts its last message short: not retried',
-      { body: [truncatedFrame(ReadResp.encode(ReadResp.fromPartial(eventResponse('s', 0n))).finish(), 3)] },
-      1,
-    ],
-  ])('a response that %s', async (_name, answer, calls) => {
-    const server = await startRogueServer((path) => (path === PATHS.read ? answer : undefined));
-    const client = new EsdbClient({ host: server.host, port: server.port, tls: false });
-    try {
-      const subscription = client.subscribeStreamEvents({
-        streamName: 's',
-        resubscribe: { maxAttempts: 2, ...FAST },
-      });
-      expect(await rejectionOf(take(subscription, 1))).toBeInstanceOf(ProtocolError);
-      expect(server.paths.filter((path) => path === PATHS.read)).toHaveLength(calls);
-      await subscription.close();
-    } finally {
-      await client.close();
-      await server.stop();
-    }
-  });
-});
-
-describe('the resubscribe options', () => {
-  const client = new EsdbClient({ host: '127.0.0.1', port: 1, tls: false });
-  afterAll(() => client.close());
-
-  test.each([
-    [{ resubscribe: true }, TypeError, 'subscribeAllEvents: resubscribe must be false or an object'],
-    [{ resubscribe: null }, TypeError, 'subscribeAllEvents: resubscribe must be false or an object'],
-    [{ resubscribe: { maxAttempts: 0 } }, RangeError, 'subscribeAllEvents: resubscribe.maxAttempts'],
-    [{ resubscribe: { maxAttempts: 1.5 } }, RangeError, 'subscribeAllEvents: resubscribe.maxAttempts'],
-    [{ resubscribe: { maxAttempts: '3' } }, TypeError, 'subscribeAllEvents: resubscribe.maxAttempts'],
-    [{ resubscribe: { initialDelay: -1 } }, RangeError, 'subscribeAllEvents: resubscribe.initialDelay'],
-    [{ resubscribe: { maxDelay: 'x' } }, TypeError, 'subscribeAllEvents: resubscribe.maxDelay'],
-    [
-      { resubscribe: { initialDelay: 10, maxDelay: 5 } },
-      RangeError,
-      'subscribeAllEvents: resubscribe.maxDelay',
-    ],
-    [
-      { resubscribe: { retries: 3 } },
-      TypeError,
-      "subscribeAllEvents: resubscribe has an unknown option 'retries'",
-    ],
-    [{ onReconnect: 'log' }, TypeError, 'subscribeAllEvents: onReconnect must be a function'],
-  ])('subscribeAllEvents(%j) is refused', (options, kind, message) => {
-    const call = (): unknown => client.subscribeAllEvents(options as never);
-    expect(call).toThrow(kind);
-    expect(call).toThrow(message);
-  });
-
-  test('subscribeStreamEvents, readSubscription and readStreamSubscription check them too', () => {
-    expect(() => client.subscribeStreamEvents({ streamName: 's', resubscribe: 1 as never })).toThrow(
-      'subscribeStreamEvents: resubscribe must be false or an object',
-    );
-    expect(() => client.readSubscription({ groupName: 'g', resubscribe: { maxAttempts: -1 } })).toThrow(
-      'readSubscription: resubscribe.maxAttempts',
-    );
-    expect(() =>
-      client.readStreamSubscription({ groupName: 'g', streamName: 's', onReconnect: 1 as never }),
-    ).toThrow('readStreamSubscription: onReconnect must be a function');
-  });
-
-  test('accepted values: false, {}, Infinity attempts, zero delays', () => {
-    for (const resubscribe of [
-      false,
-      {},
-      { maxAttempts: Infinity },
-      { initialDelay: 0, maxDelay: 0 },
-    ] as const) {
-      void client.subscribeAllEvents({ resubscribe }).close();
-    }
-  });
-});
-
-describe('the backoff', () => {
-  test('doubles from initialDelay up to maxDelay, less up to half as jitter', () => {
-    const limits = { initialDelay: 100, maxDelay: 1000 };
-    expect([1, 2, 3, 4, 5, 40].map((attempt) => backoffDelay(attempt, limits, 0))).toEqual([
-      100, 200, 400, 800, 1000, 1000,
-    ]);
-    expect([1, 2, 5].map((attempt) => backoffDelay(attempt, limits, 0.9999))).toEqual([50, 100, 500]);
   });
 });
