@@ -104,6 +104,36 @@ describeOnEmulator('subscriptions across faults of a durable node (%s)', (mode) 
     await subscription.close();
   });
 
+  test('a frozen node (a half-open connection) is noticed by keepalive; the subscription carries on after it', async () => {
+    const client = node.client({ keepAliveInterval: 500, keepAliveTimeout: 500 });
+    const streamName = uniqueStream('frozen');
+    await appendPatiently(client, streamName, 1);
+    const errors: string[] = [];
+    const subscription = client.subscribeStreamEvents({
+      streamName,
+      onReconnect: ({ error }) => errors.push(error.name),
+    });
+    const collector = collect(subscription);
+    await eventually(
+      () => collector.ids.length === 1,
+      () => 'the first event',
+    );
+    node.emulator.freeze();
+    await eventually(
+      () => errors.length > 0,
+      () => `keepalive to notice the frozen node: ${collector.ids.length}`,
+      10_000,
+    );
+    node.emulator.resume();
+    await appendPatiently(client, streamName, 1);
+    await eventually(
+      () => collector.ids.length === 2,
+      () => 'the event appended after the node resumed',
+    );
+    expect(errors[0]).toBe('ServiceUnavailableError');
+    await subscription.close();
+  });
+
   test('a subscription that has delivered nothing yet resubscribes from its original start', async () => {
     const client = node.client();
     const streamName = uniqueStream('heal-empty');

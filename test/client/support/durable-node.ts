@@ -13,8 +13,8 @@ import type { Mode } from './target.js';
 /** A durable node in `mode`, its clients, and a way to restart it. */
 export interface DurableNode {
   readonly emulator: RunningEmulator;
-  /** A client of the node (closed by {@link DurableNode.stop}). */
-  client(): EsdbClient;
+  /** A client of the node (closed by {@link DurableNode.stop}), with keepalive settings if given. */
+  client(keepAlive?: { readonly keepAliveInterval: number; readonly keepAliveTimeout: number }): EsdbClient;
   /** Stops the node and starts it again on the same port and data directory (the emulator's fault control). */
   restart(): Promise<void>;
   /** Closes the clients, stops the node, removes its data. */
@@ -31,7 +31,7 @@ export async function startDurableNode(mode: Mode): Promise<DurableNode> {
   const clients: EsdbClient[] = [];
   return {
     emulator,
-    client: () => {
+    client: (keepAlive) => {
       const client = secure
         ? new EsdbClient({
             host,
@@ -39,8 +39,9 @@ export async function startDurableNode(mode: Mode): Promise<DurableNode> {
             serverCert: certificates?.caCert,
             username: 'admin',
             password: 'changeit',
+            ...keepAlive,
           })
-        : new EsdbClient({ host, port, tls: false });
+        : new EsdbClient({ host, port, tls: false, ...keepAlive });
       clients.push(client);
       return client;
     },
