@@ -11,3 +11,5 @@ export {
 } from './cluster/start-emulator-cluster.js';
 export { MemberInfo_VNodeState as VNodeState } from '../generated/gossip.js';
 export type { EmulatorCertificates } from './tls/certificates.js';
+export type { RunProjections } from './projections/projection-subsystem.js';
+export { DamagedLogError } from './store/damaged-log-error.js';

@@ -12,6 +12,7 @@ import {
 } from '../../src/client/wire/batch-append-request.js';
 import { Code } from '../../src/generated/code.js';
 import { BadRequest } from '../../src/generated/shared.js';
+import { BatchAppendReq } from '../../src/generated/streams.js';
 
 const sized = (bytes: number): NewEvent => new NewEvent({ type: 'T', data: new Uint8Array(bytes) });
 
@@ -23,9 +24,13 @@ const parts = (events: NewEvent[], deadline: BatchAppendParts['deadline']): Batc
   deadline,
 });
 
+/** The messages of an append, decoded with the generated decoder. */
+const decoded = (appendParts: BatchAppendParts, chunk?: number): BatchAppendReq[] =>
+  batchAppendMessages(appendParts, chunk).map((message) => BatchAppendReq.decode(message));
+
 describe('batchAppendMessages', () => {
   test('a small append is one final message with the options', () => {
-    const messages = batchAppendMessages(parts([sized(10), sized(10)], { kind: 'none' }));
+    const messages = decoded(parts([sized(10), sized(10)], { kind: 'none' }));
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({
       isFinal: true,
@@ -38,20 +43,20 @@ describe('batchAppendMessages', () => {
   test('events are cut into chunks of at most the chunk size; a larger event goes alone', () => {
     const events = [sized(400), sized(400), sized(5000), sized(100)];
     const chunk = eventBytesOf(events[0] as NewEvent) * 2;
-    const messages = batchAppendMessages(parts(events, { kind: 'none' }), chunk);
+    const messages = decoded(parts(events, { kind: 'none' }), chunk);
     expect(messages.map((message) => message.proposedMessages.length)).toEqual([2, 1, 1]);
     expect(messages.map((message) => message.options !== undefined)).toEqual([true, false, false]);
     expect(messages.map((message) => message.isFinal)).toEqual([false, false, true]);
   });
 
   test('deadlines: a Duration for servers that read it, else an absolute Timestamp', () => {
-    const [duration] = batchAppendMessages(parts([sized(1)], { kind: 'duration', milliseconds: 2250 }));
+    const [duration] = decoded(parts([sized(1)], { kind: 'duration', milliseconds: 2250 }));
     expect(duration?.options?.deadlineOption).toEqual({
       $case: 'deadline',
       value: { seconds: 2n, nanos: 250_000_000 },
     });
     const before = Date.now();
-    const [timestamp] = batchAppendMessages(parts([sized(1)], { kind: 'timestamp', milliseconds: 5000 }));
+    const [timestamp] = decoded(parts([sized(1)], { kind: 'timestamp', milliseconds: 5000 }));
     const option = timestamp?.options?.deadlineOption;
     expect(option?.$case).toBe('deadline21100');
     const at = option?.$case === 'deadline21100' ? option.value.getTime() : 0;

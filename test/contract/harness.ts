@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import { KurrentDBClient, jsonEvent, type EventData, type Position } from '@kurrent/kurrentdb-client';
 
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 
 /** Cleartext HTTP/2 (`--insecure`) or TLS with Basic authentication. */
 export type Mode = 'insecure' | 'secure';
@@ -86,9 +86,13 @@ const DEFAULT_ADMIN: Credentials = { username: 'admin', password: 'changeit' };
  * Registers `beforeAll`/`afterAll` hooks that provide a target in `mode` for the enclosing `describe`, and
  * returns an accessor for it (the target exists only once `beforeAll` has run). Against the emulator each
  * describe gets its own node; every client opened through the target is disposed and the node stopped after
- * the describe, so no handles stay open.
+ * the describe, so no handles stay open. `emulatorOptions` apply to the emulator only: a real node must have been
+ * started with the matching server options.
  */
-export function useContractTarget(mode: Mode): () => ContractTarget {
+export function useContractTarget(
+  mode: Mode,
+  emulatorOptions: Omit<EmulatorOptions, 'secure'> = {},
+): () => ContractTarget {
   let target: ContractTarget | undefined;
   let emulator: RunningEmulator | undefined;
   const clients: KurrentDBClient[] = [];
@@ -98,7 +102,7 @@ export function useContractTarget(mode: Mode): () => ContractTarget {
     if (externalUri !== undefined) {
       uri = externalUri;
     } else {
-      emulator = await startEmulator({ secure: mode === 'secure' });
+      emulator = await startEmulator({ ...emulatorOptions, secure: mode === 'secure' });
       uri = emulator.uri;
     }
     const admin = credentialsIn(uri) ?? DEFAULT_ADMIN;

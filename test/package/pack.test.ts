@@ -204,6 +204,7 @@ test('npx esdbclient-emulator --help prints the usage and exits 0', () => {
     '--host',
     '--port',
     '--db',
+    '--truncate-damaged-log',
     '--cluster-size',
     '--read-only-replica',
   ]) {

@@ -10,6 +10,7 @@ import { StreamsDefinition } from '../../generated/streams.js';
 import { callPipeline, type CallPipelineSettings, type PipelineCallOptions } from '../calls/call-pipeline.js';
 import type { Endpoint } from '../discovery/discovery-settings.js';
 import { BatchAppender } from '../streams/batch-appender.js';
+import { StreamsBatchAppendDefinition } from '../wire/batch-append-definition.js';
 import { PersistentReadDefinition } from '../wire/persistent-read-definition.js';
 import { StreamsReadDefinition } from '../wire/read-definition.js';
 
@@ -42,6 +43,7 @@ export function nodeClientsOn(
 ): NodeClients {
   const factory = createClientFactory().use(callPipeline(settings));
   const streams = factory.create(StreamsDefinition, channel);
+  const batchAppends = factory.create(StreamsBatchAppendDefinition, channel);
   return {
     endpoint: { host: endpoint.host, port: endpoint.port },
     channel,
@@ -50,7 +52,7 @@ export function nodeClientsOn(
     persistent: factory.create(PersistentSubscriptionsDefinition, channel),
     persistentReads: factory.create(PersistentReadDefinition, channel),
     appends: new BatchAppender(
-      (requests) => streams.batchAppend(requests, { longLived: true }),
+      (requests) => batchAppends.batchAppend(requests, { longLived: true }),
       settings.defaultDeadline,
     ),
     gossip: factory.create(GossipDefinition, channel),

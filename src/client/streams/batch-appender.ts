@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Status } from 'nice-grpc';
-import type { BatchAppendReq, BatchAppendResp } from '../../generated/streams.js';
 import type { ExpectedState } from '../arguments/checks.js';
 import type { CallControl } from '../calls/call-control.js';
 import { RequestQueue } from '../calls/request-queue.js';
@@ -22,10 +21,13 @@ import {
 } from '../errors/esdb-errors.js';
 import type { NewEvent } from '../events/new-event.js';
 import { batchAppendMessages, type BatchDeadline } from '../wire/batch-append-request.js';
-import { commitPositionOfBatch, correlationIdOf } from '../wire/batch-append-response.js';
+import { type BatchAppendAnswer, commitPositionOfBatch } from '../wire/batch-append-response.js';
 
-/** Opens a BatchAppend call on the node's channel, through the call pipeline, with no deadline of its own. */
-export type OpenBatchAppend = (requests: AsyncIterable<BatchAppendReq>) => AsyncIterable<BatchAppendResp>;
+/**
+ * Opens a BatchAppend call on the node's channel, through the call pipeline, with no deadline of its own; it
+ * takes encoded requests and gives decoded answers (the client's own codecs, wire/batch-append-definition.ts).
+ */
+export type OpenBatchAppend = (requests: AsyncIterable<Uint8Array>) => AsyncIterable<BatchAppendAnswer>;
 
 /** One append, as checked by `appendEvents`. */
 export interface BatchAppend {
@@ -41,7 +43,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Settles the promise of one append waiting for its response. */
 interface Waiter {
-  answer(response: BatchAppendResp): void;
+  answer(response: BatchAppendAnswer): void;
   fail(error: unknown): void;
 }
 
@@ -54,7 +56,7 @@ const IDLE_MS = 1000;
 
 /** One BatchAppend call and the appends waiting for their answers on it. */
 interface Session {
-  readonly requests: RequestQueue<BatchAppendReq>;
+  readonly requests: RequestQueue<Uint8Array>;
   readonly waiting: Map<string, Waiter>;
   /** When the last append was sent on it (`performance.now()`). */
   lastSent: number;
@@ -104,10 +106,10 @@ export class BatchAppender {
   /** Queues the messages on the call (opening it if need be) and waits for the answer to `correlationId`. */
   #send(
     correlationId: string,
-    messages: readonly BatchAppendReq[],
+    messages: readonly Uint8Array[],
     timeoutMs: number | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<BatchAppendResp> {
+  ): Promise<BatchAppendAnswer> {
     if (signal?.aborted === true) return Promise.reject(cancelled(signal));
     return new Promise((resolve, reject) => {
       const session = this.#session ?? this.#start();
@@ -123,7 +125,7 @@ export class BatchAppender {
   /** Opens a call and reads its responses until it ends. */
   #start(): Session {
     const session: Session = {
-      requests: new RequestQueue<BatchAppendReq>(),
+      requests: new RequestQueue<Uint8Array>(),
       waiting: new Map(),
       lastSent: performance.now(),
     };
@@ -155,8 +157,7 @@ export class BatchAppender {
     let failure: unknown;
     try {
       for await (const response of this.#open(session.requests)) {
-        const correlationId = correlationIdOf(response);
-        if (correlationId !== undefined) session.waiting.get(correlationId)?.answer(response);
+        session.waiting.get(response.correlationId)?.answer(response);
       }
       failure = new ServiceUnavailableError('The server ended the BatchAppend call before answering.');
     } catch (error) {
@@ -177,7 +178,7 @@ export class BatchAppender {
 function waiterOf(
   session: Session,
   correlationId: string,
-  resolve: (response: BatchAppendResp) => void,
+  resolve: (response: BatchAppendAnswer) => void,
   reject: (error: unknown) => void,
   timeoutMs: number | undefined,
   signal: AbortSignal | undefined,

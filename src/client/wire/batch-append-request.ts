@@ -1,11 +1,11 @@
 /**
- * Builds the messages of one append on a shared `Streams.BatchAppend` call (docs/protocol.md §3.5): the events
+ * Builds the encoded messages of one append on a shared `Streams.BatchAppend` call (docs/protocol.md §3.5): the events
  * cut into chunks that all carry the append's correlation id, the first with the options (stream, expected
  * revision, deadline), the last with `is_final`.
  */
-import type { BatchAppendReq, BatchAppendReq_Options } from '../../generated/streams.js';
 import type { ExpectedState } from '../arguments/checks.js';
 import type { NewEvent } from '../events/new-event.js';
+import { type BatchOptions, encodeBatchChunk, type WireDeadline } from './batch-append-encoder.js';
 
 /**
  * The events of one chunk add up to about this many bytes. Far below the server's per-message cap (§3.18) and
@@ -24,8 +24,6 @@ export const LARGEST_BATCH_EVENT_BYTES = 16_767_216 - 64 * 1024;
 
 /** Bytes of a message's fields besides data and metadata: id, the two metadata keys, and framing. */
 const EVENT_OVERHEAD_BYTES = 128;
-
-const EMPTY = {};
 
 /** When the server should give up on the append, as the request says it. */
 export type BatchDeadline =
@@ -60,76 +58,50 @@ export function fitsBatchAppend(events: readonly NewEvent[]): boolean {
 }
 
 /**
- * The messages of one append: chunks of about {@link CHUNK_BYTES} (an event is never split, so a larger one
- * goes alone), the first carrying the options, the last `is_final`.
+ * The encoded messages of one append: chunks of about {@link CHUNK_BYTES} (an event is never split, so a larger
+ * one goes alone), the first carrying the options, the last `is_final`.
  */
-export function batchAppendMessages(parts: BatchAppendParts, chunkBytes = CHUNK_BYTES): BatchAppendReq[] {
-  const correlationId = { value: { $case: 'string' as const, value: parts.correlationId } };
-  const messages: BatchAppendReq[] = [];
-  let chunk: BatchAppendReq = {
-    correlationId,
-    options: optionsOf(parts),
-    proposedMessages: [],
-    isFinal: false,
+export function batchAppendMessages(parts: BatchAppendParts, chunkBytes = CHUNK_BYTES): Buffer[] {
+  const { correlationId, events } = parts;
+  const messages: Buffer[] = [];
+  let options: BatchOptions | undefined = {
+    streamName: parts.streamName,
+    expected: parts.expected,
+    deadline: wireDeadlineOf(parts.deadline),
   };
+  let from = 0;
   let size = 0;
-  for (const event of parts.events) {
-    const bytes = eventBytesOf(event);
+  for (let to = 0; to < events.length; to += 1) {
+    const bytes = eventBytesOf(events[to] as NewEvent);
     if (size > 0 && size + bytes > chunkBytes) {
-      messages.push(chunk);
-      chunk = { correlationId, options: undefined, proposedMessages: [], isFinal: false };
+      messages.push(encodeBatchChunk({ correlationId, options, events, from, to, isFinal: false }));
+      options = undefined;
+      from = to;
       size = 0;
     }
-    chunk.proposedMessages.push(proposedOf(event));
     size += bytes;
   }
-  chunk.isFinal = true;
-  messages.push(chunk);
+  messages.push(encodeBatchChunk({ correlationId, options, events, from, to: events.length, isFinal: true }));
   return messages;
 }
 
-function optionsOf(parts: BatchAppendParts): BatchAppendReq_Options {
-  return {
-    streamIdentifier: { streamName: Buffer.from(parts.streamName, 'utf8') },
-    expectedStreamPosition: expectedPositionOf(parts.expected),
-    deadlineOption: deadlineOf(parts.deadline),
-  };
-}
-
-/** The expected-revision oneof of §3.2 in BatchAppend's spelling. */
-function expectedPositionOf(expected: ExpectedState): BatchAppendReq_Options['expectedStreamPosition'] {
-  switch (expected.kind) {
-    case 'no-stream':
-      return { $case: 'noStream', value: EMPTY };
-    case 'any':
-      return { $case: 'any', value: EMPTY };
-    case 'position':
-      return { $case: 'streamPosition', value: expected.position };
-  }
-}
-
-function deadlineOf(deadline: BatchDeadline): BatchAppendReq_Options['deadlineOption'] {
+/** The deadline field of the request: a relative Duration, or the absolute Timestamp older servers read. */
+function wireDeadlineOf(deadline: BatchDeadline): WireDeadline | undefined {
   switch (deadline.kind) {
     case 'none':
       return undefined;
     case 'duration': {
       const whole = Math.floor(deadline.milliseconds);
       return {
-        $case: 'deadline',
-        value: { seconds: BigInt(Math.floor(whole / 1000)), nanos: (whole % 1000) * 1_000_000 },
+        field: 'duration',
+        seconds: BigInt(Math.floor(whole / 1000)),
+        nanos: (whole % 1000) * 1_000_000,
       };
     }
-    case 'timestamp':
-      return { $case: 'deadline21100', value: new Date(Date.now() + deadline.milliseconds) };
+    case 'timestamp': {
+      // Whole milliseconds since the epoch, as a Date holds them.
+      const at = Math.trunc(Date.now() + deadline.milliseconds);
+      return { field: 'timestamp', seconds: BigInt(Math.trunc(at / 1000)), nanos: (at % 1000) * 1_000_000 };
+    }
   }
-}
-
-/** An event as a proposed message, with the two metadata keys the server requires (§3.10). */
-function proposedOf(event: NewEvent): BatchAppendReq['proposedMessages'][number] {
-  return {
-    id: { value: { $case: 'string', value: event.id } },
-    metadata: { type: event.type, 'content-type': event.contentType },
-    customMetadata: event.metadata,
-    data: event.data,
-  };
 }

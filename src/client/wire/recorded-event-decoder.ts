@@ -102,7 +102,8 @@ function contentTypeOf(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start, end);
 }
 
-function decodeUuid(reader: WireReader, end: number): string {
+/** Decodes a UUID in either form (§3.11) as lower-case text; empty when the message holds neither. */
+export function decodeUuid(reader: WireReader, end: number): string {
   let text = '';
   while (reader.pos < end) {
     const tag = reader.uint32();

@@ -46,3 +46,33 @@ export function writeEpoch(store: EventStore, previous: Epoch, leaderInstanceId:
   ]);
   return { number, position };
 }
+
+/**
+ * The last epoch a log holds, read from its last `$epoch-information` event (the epoch record's own JSON, where
+ * a zero number or position is left out); epoch 0 at position 0 when it holds none.
+ */
+export function lastEpochIn(store: EventStore): Epoch {
+  const records = store.log;
+  for (let index = records.length - 1; index >= 0; index--) {
+    const record = records[index];
+    if (record?.streamName !== EPOCH_INFORMATION_STREAM) continue;
+    const epoch = epochOf(record.data);
+    if (epoch !== undefined) return epoch;
+  }
+  return FIRST_EPOCH;
+}
+
+/** The epoch an `$epoch-information` event describes; undefined if its data is not such JSON (an admin can
+ * write anything to the stream). */
+function epochOf(data: Uint8Array): Epoch | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(data).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null) return undefined;
+  const { epochNumber = 0, epochPosition = 0 } = json as { epochNumber?: unknown; epochPosition?: unknown };
+  if (!Number.isSafeInteger(epochNumber) || !Number.isSafeInteger(epochPosition)) return undefined;
+  return { number: epochNumber as number, position: BigInt(epochPosition as number) };
+}

@@ -26,8 +26,8 @@ function isArray(value: JsonValue): value is readonly JsonValue[] {
   return Array.isArray(value);
 }
 
-/** Newtonsoft also escapes U+0085, U+2028 and U+2029, which JSON.stringify leaves alone. */
-function jsonString(text: string): string {
+/** A JSON string as Newtonsoft writes it: it also escapes U+0085, U+2028 and U+2029, which JSON.stringify leaves alone. */
+export function jsonString(text: string): string {
   return JSON.stringify(text).replace(/[\u0085\u2028\u2029]/g, (character) => {
     return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });

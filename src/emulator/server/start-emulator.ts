@@ -3,12 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../node.js';
+import {
+  checkProjectionOptions,
+  type ProjectionOptions,
+  type ProjectionSubsystem,
+  startProjectionSubsystem,
+} from '../projections/projection-subsystem.js';
 import { generateCertificates, type EmulatorCertificates } from '../tls/certificates.js';
 import { createStore, type OpenedStore } from './create-store.js';
 import { type NodeServer, serveNode } from './node-server.js';
 
 /** How to start an emulated node. Every option has a default suited to tests. */
-export interface EmulatorOptions {
+export interface EmulatorOptions extends ProjectionOptions {
   /** Address to listen on. Default `127.0.0.1`. */
   readonly host?: string;
   /** Port to listen on; 0 picks a free one. Default 0. */
@@ -27,6 +33,15 @@ export interface EmulatorOptions {
    * started again on the same directory continues where it stopped. Default: in memory only.
    */
   readonly dataDir?: string;
+  /**
+   * With `dataDir`: what to do with a log damaged before its end (bad bytes followed by intact writes, which no
+   * crash leaves). `false` (the default): refuse to start, with a `DamagedLogError` naming the file and
+   * the offset. `true`: cut the log at the damage, dropping every write after it, and warn about what was
+   * dropped. A torn last write, which a crash does leave, is always cut, with a warning.
+   */
+  readonly truncateDamagedLog?: boolean;
+  /** Receives the node's warnings, such as what opening a durable log cut from it. Default: `console.warn`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A running emulated node. */
@@ -80,6 +95,7 @@ function sharedCertificates(host: string): EmulatorCertificates {
 interface Incarnation {
   readonly server: NodeServer;
   readonly opened: OpenedStore;
+  readonly projections: ProjectionSubsystem | undefined;
 }
 
 async function launch(
@@ -90,7 +106,14 @@ async function launch(
 ): Promise<Incarnation> {
   const secure = certificates !== undefined;
   const instanceId = randomUUID();
-  const opened = createStore({ dataDir: options.dataDir, secure, instanceId });
+  const opened = createStore({
+    dataDir: options.dataDir,
+    secure,
+    instanceId,
+    truncateDamagedLog: options.truncateDamagedLog,
+    warn: options.onWarning,
+  });
+  const projections = startProjectionSubsystem(opened.store, options);
   const node = new EmulatorNode(opened.store, options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, instanceId);
   const server = await serveNode(node, {
     host,
@@ -98,19 +121,22 @@ async function launch(
     secure,
     tls: certificates === undefined ? undefined : { key: certificates.nodeKey, cert: certificates.nodeCert },
   }).catch((error: unknown) => {
+    projections?.stop();
     opened.close();
     throw error;
   });
-  return { server, opened };
+  return { server, opened, projections };
 }
 
-async function halt({ server, opened }: Incarnation): Promise<void> {
+async function halt({ server, opened, projections }: Incarnation): Promise<void> {
   await server.close();
+  projections?.stop();
   opened.close();
 }
 
 /** Starts an EventStoreDB-compatible node in this process. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  checkProjectionOptions(options);
   const host = options.host ?? '127.0.0.1';
   const certificates =
     options.secure === true ? (options.certificates ?? sharedCertificates(host)) : undefined;
