@@ -34,10 +34,11 @@ export class RecentSettlements {
     }
   }
 
-  /** The action `id` was settled with, forgetting it; undefined if it was not settled lately. */
-  take(id: string): AckAction | undefined {
-    const action = this.#actions.get(id);
-    if (action !== undefined) this.#actions.delete(id);
-    return action;
+  /**
+   * The action `id` was settled with; undefined if it was not settled lately. It is kept: a node that
+   * restarts twice may give the same events again twice.
+   */
+  actionOf(id: string): AckAction | undefined {
+    return this.#actions.get(id);
   }
 }

@@ -211,7 +211,7 @@ export class SubscriptionReader implements Closable {
    * retryCount 0; §3.14.3). The event is not given to the loop twice.
    */
   #settleAgain(ackId: string): boolean {
-    const action = this.#settled.take(ackId);
+    const action = this.#settled.actionOf(ackId);
     if (action === undefined) return false;
     this.#batcher.add(action, ackId);
     return true;
