@@ -22,6 +22,12 @@ export { ServerFeatures, type ServerFeaturesInit, type ServerMethod } from './fe
 export type { CatchUpSubscription } from './subscriptions/catch-up-subscription.js';
 export type { SubscribeAllEventsOptions } from './subscriptions/subscribe-all-events.js';
 export type { SubscribeStreamEventsOptions } from './subscriptions/subscribe-stream-events.js';
+export type {
+  ReconnectInfo,
+  ReconnectObserver,
+  ResubscribeOptions,
+  SelfHealingOptions,
+} from './subscriptions/resubscribe-options.js';
 export { CaughtUp, Checkpoint, type CatchUpItem } from './subscriptions/progress-items.js';
 export type { CreateSubscriptionOptions } from './subscriptions/create-subscription.js';
 export type { CreateStreamSubscriptionOptions } from './subscriptions/create-stream-subscription.js';

@@ -31,7 +31,8 @@ async function groupWithEvents(
   await client.createSubscription({ groupName, filterInclude: [type] });
   const events = Array.from({ length: count }, (_, index) => textEvent(type, String(index)));
   await client.appendEvents({ streamName: uniqueStream('managed'), expectedPosition: null, events });
-  const [readReq, readResp] = client.readSubscription({ groupName, maxAckDelay: 0 });
+  // Without resubscribing, so that the server dropping the consumer shows (§3.14 Read step 8).
+  const [readReq, readResp] = client.readSubscription({ groupName, maxAckDelay: 0, resubscribe: false });
   const received = await take(readResp, count);
   return { groupName, readReq, readResp, received };
 }

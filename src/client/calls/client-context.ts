@@ -17,4 +17,6 @@ export interface ClientContext {
   readonly connection: NodeConnection;
   /** The subscriptions and readers still open, which `close()` ends (flushing acknowledgements) first. */
   readonly subscriptions: Set<Closable>;
+  /** Aborted when the client is closed: a subscription then stops trying to resubscribe. */
+  readonly closed: AbortSignal;
 }

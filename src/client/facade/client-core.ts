@@ -44,7 +44,11 @@ export class ClientCore {
     // Every call running listens for the close: many concurrent calls are normal, not a leak.
     setMaxListeners(0, this.#closer.signal);
     this.#connection = new NodeConnection(settings, this.#closer.signal);
-    CONTEXTS.set(this, { connection: this.#connection, subscriptions: new Set() });
+    CONTEXTS.set(this, {
+      connection: this.#connection,
+      subscriptions: new Set(),
+      closed: this.#closer.signal,
+    });
   }
 
   /**

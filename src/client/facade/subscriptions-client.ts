@@ -37,7 +37,15 @@ export class SubscriptionsClient extends StreamsClient {
    * With `includeCaughtUp: true` a {@link CaughtUp} item follows the recorded events; with
    * `includeCheckpoints: true` {@link Checkpoint} items report the progress of a filtered subscription. The
    * item type follows the flags: `RecordedEvent` without them, `RecordedEvent | Checkpoint` with
-   * `includeCheckpoints: true`, and so on (a flag typed `boolean` counts as set).
+   * `includeCheckpoints: true`, and so on (a flag typed `boolean` counts as set). A filtered subscription
+   * resumes after the later of its last event and its last checkpoint.
+   *
+   * It heals itself: after a transient failure (a dropped connection, a restarted node, a leader change: a
+   * ServiceUnavailableError, NotLeaderError, a CancelledError the caller did not cause) it resubscribes after a
+   * backoff delay from after the last event it delivered, so the loop sees each event once, in order, and no
+   * error. `resubscribe` tunes the attempts ({@link ResubscribeOptions}; `false` turns this off), and
+   * `onReconnect` is told before each attempt. Errors that would come again (access denied, a deleted stream,
+   * a closed client, an aborted `signal`, `timeout`) end the loop with their typed error.
    *
    * ```ts
    * const subscription = client.subscribeAllEvents({ commitPosition, includeCheckpoints: true });
@@ -64,7 +72,15 @@ export class SubscriptionsClient extends StreamsClient {
    * {@link CatchUpSubscription.close} it when done. No deadline applies unless `timeout` is given.
    *
    * With `includeCaughtUp: true` a {@link CaughtUp} item follows the recorded events, and the item type is
-   * `RecordedEvent | CaughtUp`; otherwise it is `RecordedEvent`.
+   * `RecordedEvent | CaughtUp`; otherwise it is `RecordedEvent`. After a resubscription, CaughtUp comes again
+   * once the events missed meanwhile have been delivered.
+   *
+   * It heals itself: after a transient failure (a dropped connection, a restarted node, a leader change: a
+   * ServiceUnavailableError, NotLeaderError, a CancelledError the caller did not cause) it resubscribes after a
+   * backoff delay from after the last event it delivered, so the loop sees each event once, in order, and no
+   * error. `resubscribe` tunes the attempts ({@link ResubscribeOptions}; `false` turns this off), and
+   * `onReconnect` is told before each attempt. Errors that would come again (access denied, a deleted stream,
+   * a closed client, an aborted `signal`, `timeout`) end the loop with their typed error.
    *
    * ```ts
    * const subscription = client.subscribeStreamEvents({ streamName, streamPosition });
@@ -103,6 +119,14 @@ export class SubscriptionsClient extends StreamsClient {
    * async iterable of the events the group gives this consumer and `readReq` acknowledges them (`ack`,
    * `nack`), in batches. Close it with `readResp.close()` (or `readReq.close()`), which sends the waiting
    * acknowledgements first. No deadline applies unless `timeout` is given.
+   *
+   * The consumer heals itself: after a transient failure (a dropped connection, a restarted node, a leader
+   * change, or the server dropping the consumer because the group was updated or restarted) it connects to the
+   * group again after a backoff delay and keeps reading. Delivery is at-least-once, as the server defines it:
+   * events that were in flight come again with a higher `retryCount`, except those this consumer already
+   * acked (or nacked with `park`, `skip` or `stop`): those acknowledgements are sent on the new call and the
+   * events are not given to the loop again. `resubscribe` and `onReconnect` work as for
+   * {@link EsdbClient.subscribeAllEvents}; a deleted group ends the loop with SubscriptionNotFoundError.
    *
    * ```ts
    * const [readReq, readResp] = client.readSubscription({ groupName });

@@ -32,6 +32,11 @@ export class AckBatcher {
     this.#limits = limits;
   }
 
+  /** The action of the ids waiting to be sent. */
+  get action(): AckAction {
+    return this.#action;
+  }
+
   /** How many ids wait to be sent. */
   get pending(): number {
     return this.#ids.length;

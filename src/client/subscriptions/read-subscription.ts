@@ -12,10 +12,11 @@ import { RecordedEvent } from '../events/recorded-event.js';
 import { isUuidText } from '../wire/uuid.js';
 import { ALL_STREAMS } from '../wire/persistent-management-requests.js';
 import { isNackAction, type NackAction } from '../wire/persistent-requests.js';
+import { resubscribePolicyOf, SELF_HEALING_KEYS, type SelfHealingOptions } from './resubscribe-options.js';
 import { SubscriptionReader } from './subscription-reader.js';
 
 /** The options of {@link EsdbClient.readSubscription}. */
-export interface ReadSubscriptionOptions extends CallControl {
+export interface ReadSubscriptionOptions extends CallControl, SelfHealingOptions {
   /** The name of the group to consume, as it was created. */
   readonly groupName: string;
   /** The most unacknowledged events the server may have in flight to this consumer. Default 150 (PY). */
@@ -47,7 +48,14 @@ const DEFAULT_MAX_ACK_BATCH_SIZE = 100;
 const DEFAULT_MAX_ACK_DELAY_MS = 50;
 const DEFAULT_STOPPING_GRACE_MS = 200;
 
-const KEYS = ['groupName', 'bufferSize', 'maxAckBatchSize', 'maxAckDelay', 'stoppingGrace'];
+const KEYS = [
+  'groupName',
+  'bufferSize',
+  'maxAckBatchSize',
+  'maxAckDelay',
+  'stoppingGrace',
+  ...SELF_HEALING_KEYS,
+];
 const STREAM_KEYS = ['streamName', ...KEYS];
 
 /** The id an acknowledgement names: an event's, or the given UUID text (lower-cased, as the server writes). */
@@ -126,8 +134,10 @@ export class SubscriptionReadResponse implements AsyncIterable<PersistentRecorde
 
   /**
    * Iterates over the events delivered to this consumer; each carries its `retryCount`.
-   * @throws SubscriptionNotFoundError when the group does not exist; MaximumSubscribersReachedError when it
-   * already has as many consumers as it allows; CancelledError, DeadlineExceededError for `signal`, `timeout`.
+   * @throws SubscriptionNotFoundError when the group does not exist (or was deleted); MaximumSubscribersReachedError
+   * when it already has as many consumers as it allows; CancelledError, DeadlineExceededError for `signal`,
+   * `timeout`; a transient error (ServiceUnavailableError, SubscriptionDroppedError, ...) only when
+   * `resubscribe` is `false` or its `maxAttempts` are used up.
    */
   [Symbol.asyncIterator](): AsyncIterator<PersistentRecordedEvent, undefined> {
     return this.#reader.events[Symbol.asyncIterator]();
@@ -193,6 +203,7 @@ function consumerOf(
         ? DEFAULT_STOPPING_GRACE_MS
         : checkDuration(given.stoppingGrace, `${where}: stoppingGrace`),
     control,
+    resubscribe: resubscribePolicyOf(given, where),
   });
   return [new SubscriptionReadRequest(reader), new SubscriptionReadResponse(reader)];
 }

@@ -10,7 +10,9 @@ import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { recordFilterOf } from '../wire/filter-options.js';
 import { allSubscriptionRequest } from '../wire/read-request.js';
 import { CatchUpSubscription } from './catch-up-subscription.js';
+import type { RecordedEvent } from '../events/recorded-event.js';
 import type { CatchUpItem } from './progress-items.js';
+import { resubscribePolicyOf, SELF_HEALING_KEYS, type SelfHealingOptions } from './resubscribe-options.js';
 
 /**
  * The options of {@link EsdbClient.subscribeAllEvents}. The type parameters follow the two flags, so that the
@@ -19,7 +21,8 @@ import type { CatchUpItem } from './progress-items.js';
 export interface SubscribeAllEventsOptions<
   WithCaughtUp extends boolean | undefined = false,
   WithCheckpoints extends boolean | undefined = false,
-> extends CallControl {
+>
+  extends CallControl, SelfHealingOptions {
   /**
    * Receive the events recorded after this commit position; the event at it is not included. It must be the
    * position of an event or of a {@link Checkpoint} (usually the last one a downstream component processed).
@@ -62,6 +65,7 @@ const KEYS = [
   'resolveLinks',
   'includeCaughtUp',
   'includeCheckpoints',
+  ...SELF_HEALING_KEYS,
 ];
 
 /** Checks the options and prepares the subscription; nothing is sent until its items are asked for. */
@@ -74,23 +78,29 @@ export function subscribeAllEvents<
 ): CatchUpSubscription<CatchUpItem<WithCaughtUp, WithCheckpoints>> {
   const where = 'subscribeAllEvents';
   const { given, control } = methodOptions(options, KEYS, where, false);
-  const request = allSubscriptionRequest({
-    resolveLinks: checkBoolean(given.resolveLinks, `${where}: resolveLinks`) ?? false,
-    commitPosition:
-      given.commitPosition === undefined
-        ? undefined
-        : checkPosition(given.commitPosition, `${where}: commitPosition`),
-    filter: recordFilterOf(
-      eventTypeRegexOf(
-        checkRegexList(given.filterInclude, `${where}: filterInclude`),
-        checkRegexList(given.filterExclude, `${where}: filterExclude`),
-      ),
-      checkBoolean(given.filterByStreamName, `${where}: filterByStreamName`) ?? false,
+  const resolveLinks = checkBoolean(given.resolveLinks, `${where}: resolveLinks`) ?? false;
+  const start =
+    given.commitPosition === undefined
+      ? undefined
+      : checkPosition(given.commitPosition, `${where}: commitPosition`);
+  const filter = recordFilterOf(
+    eventTypeRegexOf(
+      checkRegexList(given.filterInclude, `${where}: filterInclude`),
+      checkRegexList(given.filterExclude, `${where}: filterExclude`),
     ),
-  });
+    checkBoolean(given.filterByStreamName, `${where}: filterByStreamName`) ?? false,
+  );
   const progress = {
     caughtUp: checkBoolean(given.includeCaughtUp, `${where}: includeCaughtUp`) ?? false,
     checkpoints: checkBoolean(given.includeCheckpoints, `${where}: includeCheckpoints`) ?? false,
   };
-  return new CatchUpSubscription(context, request, control, progress, undefined);
+  const source = {
+    streamName: undefined,
+    start,
+    request: (commitPosition: bigint | undefined) =>
+      allSubscriptionRequest({ resolveLinks, commitPosition, filter }),
+    // A link read with resolveLinks is delivered in its target's place; $all is ordered by the link's record.
+    positionOf: (event: RecordedEvent) => (event.link ?? event).commitPosition,
+  };
+  return new CatchUpSubscription(context, source, control, progress, resubscribePolicyOf(given, where));
 }

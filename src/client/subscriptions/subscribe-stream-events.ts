@@ -8,15 +8,16 @@ import { type CallControl, methodOptions } from '../calls/call-control.js';
 import type { ClientContext } from '../calls/client-context.js';
 import { streamSubscriptionRequest } from '../wire/read-request.js';
 import { CatchUpSubscription } from './catch-up-subscription.js';
+import type { RecordedEvent } from '../events/recorded-event.js';
 import type { CatchUpItem } from './progress-items.js';
+import { resubscribePolicyOf, SELF_HEALING_KEYS, type SelfHealingOptions } from './resubscribe-options.js';
 
 /**
  * The options of {@link EsdbClient.subscribeStreamEvents}. The type parameter follows `includeCaughtUp`, so that
  * the subscription's item type is known.
  */
-export interface SubscribeStreamEventsOptions<
-  WithCaughtUp extends boolean | undefined = false,
-> extends CallControl {
+export interface SubscribeStreamEventsOptions<WithCaughtUp extends boolean | undefined = false>
+  extends CallControl, SelfHealingOptions {
   /** The stream to subscribe to. It need not exist yet. */
   readonly streamName: string;
   /**
@@ -33,7 +34,7 @@ export interface SubscribeStreamEventsOptions<
   readonly includeCaughtUp?: WithCaughtUp | undefined;
 }
 
-const KEYS = ['streamName', 'streamPosition', 'resolveLinks', 'includeCaughtUp'];
+const KEYS = ['streamName', 'streamPosition', 'resolveLinks', 'includeCaughtUp', ...SELF_HEALING_KEYS];
 
 /** Checks the options and prepares the subscription; nothing is sent until its items are asked for. */
 export function subscribeStreamEvents<WithCaughtUp extends boolean | undefined>(
@@ -43,17 +44,22 @@ export function subscribeStreamEvents<WithCaughtUp extends boolean | undefined>(
   const where = 'subscribeStreamEvents';
   const { given, control } = methodOptions(options, KEYS, where, true);
   const streamName = checkStreamName(given.streamName, `${where}: streamName`);
-  const request = streamSubscriptionRequest({
-    streamName,
-    position:
-      given.streamPosition === undefined
-        ? undefined
-        : checkPosition(given.streamPosition, `${where}: streamPosition`),
-    resolveLinks: checkBoolean(given.resolveLinks, `${where}: resolveLinks`) ?? false,
-  });
+  const start =
+    given.streamPosition === undefined
+      ? undefined
+      : checkPosition(given.streamPosition, `${where}: streamPosition`);
+  const resolveLinks = checkBoolean(given.resolveLinks, `${where}: resolveLinks`) ?? false;
   const progress = {
     caughtUp: checkBoolean(given.includeCaughtUp, `${where}: includeCaughtUp`) ?? false,
     checkpoints: false,
   };
-  return new CatchUpSubscription(context, request, control, progress, streamName);
+  const source = {
+    streamName,
+    start,
+    request: (position: bigint | undefined) =>
+      streamSubscriptionRequest({ streamName, position, resolveLinks }),
+    // A link read with resolveLinks is delivered in its target's place; the stream holds the link.
+    positionOf: (event: RecordedEvent) => (event.link ?? event).streamPosition,
+  };
+  return new CatchUpSubscription(context, source, control, progress, resubscribePolicyOf(given, where));
 }

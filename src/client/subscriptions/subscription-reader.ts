@@ -2,7 +2,9 @@
  * One consumer of a persistent subscription group, on `$all` or on a stream: a `PersistentSubscriptions.Read`
  * call (docs/protocol.md §3.14, Read), which is bidirectional. The server sends the confirmation, then events;
  * the client sends its options, then batches of acks and nacks. Closing flushes the batches, half-closes the
- * request stream, leaves the server a grace period to read what was sent, then cancels the call.
+ * request stream, leaves the server a grace period to read what was sent, then cancels the call. After a
+ * transient failure the reader calls again (unless told not to): acknowledgements not sent yet go on the new
+ * call, and events it already settled that the server retries are settled again rather than delivered.
  */
 import type { ReadReq } from '../../generated/persistent.js';
 import type { CallControl } from '../calls/call-control.js';
@@ -15,7 +17,11 @@ import {
   acknowledgementMessage,
   persistentReadOptionsMessage,
 } from '../wire/persistent-requests.js';
+import type { NodeClients } from '../connection/node-clients.js';
 import { AckBatcher } from './ack-batcher.js';
+import { RecentSettlements } from './recent-settlements.js';
+import type { ResubscribePolicy } from './resubscribe-options.js';
+import { deadlineOf, isTransientConsumerFailure, remainingUntil, Resubscription } from './resubscription.js';
 import { ResumableEvents } from './resumable-events.js';
 
 /** How a reader behaves, its options checked. */
@@ -32,6 +38,8 @@ export interface SubscriptionReaderSettings {
   /** How long close() leaves the server to read the last acknowledgements before it cancels the call (ms). */
   readonly stoppingGrace: number;
   readonly control: CallControl;
+  /** How to call again after a transient failure; undefined: not at all. */
+  readonly resubscribe: ResubscribePolicy | undefined;
 }
 
 /** The reader behind a `[readReq, readResp]` pair. */
@@ -39,8 +47,15 @@ export class SubscriptionReader implements Closable {
   readonly #context: ClientContext;
   readonly #settings: SubscriptionReaderSettings;
   readonly #stopper: CallStopper;
-  readonly #requests: RequestQueue<ReadReq>;
+  #requests: RequestQueue<ReadReq>;
   readonly #batcher: AckBatcher;
+  readonly #settled: RecentSettlements;
+  readonly #resubscription: Resubscription;
+  /**
+   * How many more events of the current call may be ones the reader settled before it called again: the
+   * server redelivers those first, so the check stops after as many events as it could have had in flight.
+   */
+  #redeliveriesToCheck = 0;
   readonly #events: ResumableEvents<PersistentRecordedEvent>;
   /** Event id → link id, for events delivered through a link (they are acknowledged by the link's id). */
   readonly #linkIds = new Map<string, string>();
@@ -55,8 +70,13 @@ export class SubscriptionReader implements Closable {
     this.#context = context;
     this.#settings = settings;
     this.#stopper = new CallStopper(settings.control.signal);
-    this.#requests = new RequestQueue(
-      persistentReadOptionsMessage(settings.source, settings.groupName, settings.bufferSize),
+    this.#requests = this.#openingRequests();
+    this.#settled = new RecentSettlements(this.#settlementsKept());
+    this.#resubscription = new Resubscription(
+      settings.resubscribe,
+      context,
+      this.#stopper.signal,
+      isTransientConsumerFailure,
     );
     this.#batcher = new AckBatcher(this.#send, {
       maxBatchSize: settings.maxAckBatchSize,
@@ -78,13 +98,14 @@ export class SubscriptionReader implements Closable {
 
   /**
    * Queues an acknowledgement of `eventId`. An event delivered through a link is acknowledged by the link's id
-   * (§3.14, Read step 4). Ignored once the reader is closed or its call has ended: the group then gives the
-   * event to a consumer again.
+   * (§3.14, Read step 4). While the reader calls again, it waits for the new call. Ignored once the reader is
+   * closed or has ended: the group then gives the event to a consumer again.
    */
   acknowledge(action: AckAction, eventId: string): void {
     if (this.#closed || this.#callEnded) return;
     const linkId = this.#linkIds.get(eventId);
     if (linkId !== undefined) this.#linkIds.delete(eventId);
+    this.#settled.note(action, linkId ?? eventId);
     this.#batcher.add(action, linkId ?? eventId);
   }
 
@@ -118,21 +139,30 @@ export class SubscriptionReader implements Closable {
     this.#lastSentAt = performance.now();
   };
 
+  /** A request stream that opens a call with the consumer's options; acknowledgements follow them. */
+  #openingRequests(): RequestQueue<ReadReq> {
+    const { source, groupName, bufferSize } = this.#settings;
+    return new RequestQueue(persistentReadOptionsMessage(source, groupName, bufferSize));
+  }
+
   async *#run(): AsyncGenerator<PersistentRecordedEvent, void, undefined> {
+    const deadline = deadlineOf(this.#settings.control.timeout);
     try {
-      // Not retried on another node: losing the node ends the reader with the call's error, promptly.
-      const node = await this.#context.connection.ready();
-      const options = { timeout: this.#settings.control.timeout, signal: this.#stopper.signal };
-      for await (const message of node.persistentReads.read(this.#requests, options)) {
-        if (message instanceof PersistentRecordedEvent) {
-          if (message.ackId !== message.id) this.#linkIds.set(message.id, message.ackId);
-          yield message;
-        } else if (message.kind === 'subscription-confirmation') {
-          this.#subscriptionId = message.subscriptionId;
+      for (;;) {
+        let node: NodeClients | undefined;
+        try {
+          node = await this.#context.connection.ready();
+          yield* this.#read(node, remainingUntil(deadline));
+          return;
+        } catch (error) {
+          // Stopped by close(): the loops just end.
+          if (this.#closed) return;
+          this.#prepareNextCall();
+          await this.#resubscription.retryAfter(error, node);
+          this.#redeliveriesToCheck = this.#settlementsKept();
         }
       }
     } catch (error) {
-      // Stopped by close(): the loops just end.
       if (this.#closed) return;
       throw error;
     } finally {
@@ -143,5 +173,59 @@ export class SubscriptionReader implements Closable {
       this.#stopper.dispose();
       if (!this.#closed) this.#context.subscriptions.delete(this);
     }
+  }
+
+  /** The events of one call on `node`. */
+  async *#read(
+    node: NodeClients,
+    timeout: number | undefined,
+  ): AsyncGenerator<PersistentRecordedEvent, void, undefined> {
+    const options = { timeout, signal: this.#stopper.signal };
+    for await (const message of node.persistentReads.read(this.#requests, options)) {
+      this.#resubscription.succeeded();
+      if (message instanceof PersistentRecordedEvent) {
+        if (this.#redeliveriesToCheck > 0) {
+          this.#redeliveriesToCheck -= 1;
+          if (this.#settleAgain(message.ackId)) continue;
+        }
+        if (message.ackId !== message.id) this.#linkIds.set(message.id, message.ackId);
+        yield message;
+      } else if (message.kind === 'subscription-confirmation') {
+        this.#subscriptionId = message.subscriptionId;
+      }
+    }
+  }
+
+  /**
+   * The settlements kept, and the events checked after calling again: more than the server can have had in
+   * flight to this consumer, with room for the acknowledgements that were still waiting to be sent.
+   */
+  #settlementsKept(): number {
+    return 2 * this.#settings.bufferSize + this.#settings.maxAckBatchSize;
+  }
+
+  /**
+   * Settles again an event the server delivers again after the reader called again although this consumer had
+   * settled it: the acknowledgement was lost with the call (the server retries a dropped consumer's in-flight
+   * events, with a higher retryCount), or a restarted node resumed the group from its last checkpoint (with
+   * retryCount 0; §3.14.3). The event is not given to the loop twice.
+   */
+  #settleAgain(ackId: string): boolean {
+    const action = this.#settled.actionOf(ackId);
+    if (action === undefined) return false;
+    this.#batcher.add(action, ackId);
+    return true;
+  }
+
+  /**
+   * Ends the failed call's request stream and opens the next one, so that acknowledgements given meanwhile,
+   * and those still waiting in the batcher, go on the next call (acks are by event id on the group, §3.14.3).
+   * Waiting `retry` nacks are dropped: the server retries a dropped consumer's messages anyway, and a second
+   * retry would deliver them twice.
+   */
+  #prepareNextCall(): void {
+    this.#requests.end();
+    if (this.#batcher.action === 'retry') this.#batcher.discard();
+    this.#requests = this.#openingRequests();
   }
 }
