@@ -140,50 +140,6 @@ describe('a client of a three-node cluster', () => {
     expect(current?.state).toBe('Follower');
   });
 
-  test('not-leader redirects are followed: a write from a follower-connected client reaches the leader', async () => {
-    const opened = client(`${cluster.uri}&nodePreference=follower`);
-    await opened.getStreamPosition({ streamName: `probe-${randomUUID()}` });
-    const follower = opened.currentNode;
-    expect(follower).not.toEqual({ host: cluster.leader?.host, port: cluster.leader?.port });
-    // Writes send requires-leader: true (§4); the follower answers not-leader with the leader's address and
-    // the client moves there and appends once more (idempotent by event id).
-    const stream = `redirect-${randomUUID()}`;
-    const appended = event();
-    await opened.appendEvents({ streamName: stream, expectedPosition: null, events: [appended] });
-    expect(opened.currentNode).toEqual({ host: cluster.leader?.host, port: cluster.leader?.port });
-    const read = await opened.readStreamEvents({ streamName: stream }).toArray();
-    expect(read.map((recorded) => recorded.id)).toEqual([appended.id]);
-  });
-
-  test('killing the leader during 1,000 appends: every acknowledged append is present exactly once', async () => {
-    const opened = client(cluster.uri);
-    const stream = `failover-${randomUUID()}`;
-    const acknowledged: string[] = [];
-    const failures: unknown[] = [];
-    const oldLeader = cluster.leader;
-    for (let index = 0; index < 1000; index += 1) {
-      if (index === 400) void oldLeader?.stop();
-      const appended = event();
-      try {
-        await opened.appendEvents({ streamName: stream, expectedPosition: -1, events: [appended] });
-        acknowledged.push(appended.id);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-    expect(opened.currentNode).not.toEqual({ host: oldLeader?.host, port: oldLeader?.port });
-    const ids = (await opened.readStreamEvents({ streamName: stream }).toArray()).map(
-      (recorded) => recorded.id,
-    );
-    expect(new Set(ids).size).toBe(ids.length);
-    const present = new Set(ids);
-    expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
-    // The retry on the new leader makes fail-over invisible to nearly every append.
-    expect(acknowledged.length).toBeGreaterThanOrEqual(995);
-    expect(failures.length).toBe(1000 - acknowledged.length);
-    if (failures.length > 0) console.log('appends that failed over without success:', failures.map(String));
-  });
-
   test('a read whose node stopped is repeated on the new leader (nothing was yielded yet)', async () => {
     const opened = client(cluster.uri);
     const stream = `read-${randomUUID()}`;

@@ -1,0 +1,18 @@
+// Cluster appends over Streams.Append, one call per append: the path taken when a node does not list
+// BatchAppend (§3.16). The nodes' features are made to list nothing, as in append-fallback.test.ts.
+import { describeClusterAppendBehaviours } from './support/cluster-append-behaviours.js';
+
+jest.setTimeout(60_000);
+
+jest.mock('../../src/client/features/get-server-features.js', () => {
+  const actual = jest.requireActual<typeof import('../../src/client/features/get-server-features.js')>(
+    '../../src/client/features/get-server-features.js',
+  );
+  const { ServerFeatures } = jest.requireActual<
+    typeof import('../../src/client/features/server-features.js')
+  >('../../src/client/features/server-features.js');
+  const nothingListed = new ServerFeatures({ version: null, methods: [] });
+  return { ...actual, featuresOf: () => Promise.resolve(nothingListed) };
+});
+
+describeClusterAppendBehaviours('Append');

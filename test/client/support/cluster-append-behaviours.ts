@@ -1,0 +1,78 @@
+// Appends against an emulated three-node cluster, run on both append paths (BatchAppend and Append): a
+// not-leader redirect is followed, and the leader stopping in the middle of 1,000 appends loses or repeats
+// nothing that was acknowledged (docs/protocol.md §3.1.1, §3.15).
+import { randomUUID } from 'node:crypto';
+import { EsdbClient, NewEvent } from '../../../src/client/index.js';
+import { BatchAppender } from '../../../src/client/streams/batch-appender.js';
+import { type RunningEmulatorCluster, startEmulatorCluster } from '../../../src/emulator/index.js';
+import type { AppendPath } from './append-behaviours.js';
+
+const event = (): NewEvent => new NewEvent({ type: 'Tested', data: new Uint8Array([1]) });
+
+/** Registers the cluster append tests, checking that appends take `path`. */
+export function describeClusterAppendBehaviours(path: AppendPath): void {
+  describe(`appends to a three-node cluster over ${path}`, () => {
+    let cluster: RunningEmulatorCluster;
+    const clients: EsdbClient[] = [];
+    const client = (uri: string): EsdbClient => {
+      const opened = new EsdbClient({ uri });
+      clients.push(opened);
+      return opened;
+    };
+    const batchAppends = jest.spyOn(BatchAppender.prototype, 'append');
+
+    beforeEach(async () => {
+      cluster = await startEmulatorCluster({ nodes: 3, electionDelayMs: 300 });
+      await cluster.stable();
+      batchAppends.mockClear();
+    });
+    afterEach(async () => {
+      expect(batchAppends.mock.calls.length > 0).toBe(path === 'BatchAppend');
+      await Promise.all(clients.splice(0).map((opened) => opened.close()));
+      await cluster.stop();
+    });
+
+    test('not-leader redirects are followed: a write from a follower-connected client reaches the leader', async () => {
+      const opened = client(`${cluster.uri}&nodePreference=follower`);
+      await opened.getStreamPosition({ streamName: `probe-${randomUUID()}` });
+      const follower = opened.currentNode;
+      expect(follower).not.toEqual({ host: cluster.leader?.host, port: cluster.leader?.port });
+      // Writes send requires-leader: true (§4); the follower answers not-leader with the leader's address and
+      // the client moves there and appends once more (idempotent by event id).
+      const stream = `redirect-${randomUUID()}`;
+      const appended = event();
+      await opened.appendEvents({ streamName: stream, expectedPosition: null, events: [appended] });
+      expect(opened.currentNode).toEqual({ host: cluster.leader?.host, port: cluster.leader?.port });
+      const read = await opened.readStreamEvents({ streamName: stream }).toArray();
+      expect(read.map((recorded) => recorded.id)).toEqual([appended.id]);
+    });
+
+    test('killing the leader during 1,000 appends: every acknowledged append is present exactly once', async () => {
+      const opened = client(cluster.uri);
+      const stream = `failover-${randomUUID()}`;
+      const acknowledged: string[] = [];
+      const failures: unknown[] = [];
+      const oldLeader = cluster.leader;
+      for (let index = 0; index < 1000; index += 1) {
+        if (index === 400) void oldLeader?.stop();
+        const appended = event();
+        try {
+          await opened.appendEvents({ streamName: stream, expectedPosition: -1, events: [appended] });
+          acknowledged.push(appended.id);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      expect(opened.currentNode).not.toEqual({ host: oldLeader?.host, port: oldLeader?.port });
+      const ids = (await opened.readStreamEvents({ streamName: stream }).toArray()).map(
+        (recorded) => recorded.id,
+      );
+      expect(new Set(ids).size).toBe(ids.length);
+      const present = new Set(ids);
+      expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
+      // The retry on the new leader makes fail-over invisible to nearly every append.
+      expect(acknowledged.length).toBeGreaterThanOrEqual(995);
+      expect(failures.length).toBe(1000 - acknowledged.length);
+    });
+  });
+}
