@@ -105,7 +105,7 @@ const USER_CREATED_EVENT_TYPE = '$UserCreated';
 const USER_STREAM_ACL_JSON = '{"$acl":{"$w":"$admins","$d":"$admins","$mw":"$admins"}}';
 const DEFAULT_PASSWORD = 'changeit';
 /** The scavenge history's metastream and the metadata the scavenger sets on it (item 4 above). */
-export const SCAVENGES_METASTREAM = '$$$scavenges';
+const SCAVENGES_METASTREAM = '$$$scavenges';
 const SCAVENGE_HISTORY_METADATA_JSON =
   '{"$maxAge":2592000,"$acl":{"$r":"$ops","$w":[],"$d":[],"$mr":[],"$mw":[]}}';
 
