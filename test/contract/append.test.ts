@@ -3,6 +3,8 @@
  * `streams/batchappend` in ServerFeatures, the client appends through BatchAppend unless per-call credentials
  * are given, in which case it uses the unary-style Append (§3.5, §3.16).
  */
+import { randomUUID } from 'node:crypto';
+
 import {
   ANY,
   NO_STREAM,
@@ -193,6 +195,21 @@ describe.each(MODES)('append (%s)', (mode) => {
       expect(error).toBeInstanceOf(WrongExpectedVersionError);
       expect((error as WrongExpectedVersionError).expectedState).toBe(NO_STREAM);
       expect(await collect(client.readStream(stream))).toHaveLength(2);
+    });
+
+    test('an empty append writes an event-less record: its position, then the next event past it', async () => {
+      const client = target().client();
+      // A uuid name, as esdbclient 0.8's suite uses: 36 bytes, so the record takes 88 + 37 + 1 = 126 bytes.
+      const stream = randomUUID();
+      const empty = await client.appendToStream(stream, [], { ...baseOptions(), streamState: NO_STREAM });
+      const next = await client.appendToStream(stream, makeEvents(1), {
+        ...baseOptions(),
+        streamState: NO_STREAM,
+      });
+      // §3.3: the empty write answers with the position of the record it wrote; it is no event.
+      expect(next.nextExpectedRevision).toBe(0n);
+      expect(positionOf(next).commit - positionOf(empty).commit).toBe(126n);
+      expect(await collect(client.readStream(stream))).toHaveLength(1);
     });
   });
 });

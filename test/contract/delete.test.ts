@@ -137,6 +137,22 @@ describe.each(MODES)('delete and tombstone (%s)', (mode) => {
       expect(await rejectionOf(client.getStreamMetadata(stream))).toBeInstanceOf(StreamDeletedError);
     });
 
+    test('still takes metadata it had just been given, though reading it back fails', async () => {
+      const client = target().client();
+      const stream = await streamWith(1, 'tombstone-metadata');
+      await client.setStreamMetadata(stream, { custom: 'before' });
+      await client.tombstoneStream(stream);
+
+      // §3.13.2 (as esdbclient 1.1.2's suite does): the writer still knows `$$<stream>`, which it wrote since
+      // it became leader, so new metadata goes in, numbered on from the metastream's own last event.
+      const first = await client.setStreamMetadata(stream, { custom: 'after-1' });
+      const second = await client.setStreamMetadata(stream, { custom: 'after-2' });
+      expect([first.success, first.nextExpectedRevision]).toEqual([true, 1n]);
+      expect([second.success, second.nextExpectedRevision]).toEqual([true, 2n]);
+      // §3.13: reads of `$$<stream>` fail all the same.
+      expect(await rejectionOf(client.getStreamMetadata(stream))).toBeInstanceOf(StreamDeletedError);
+    });
+
     test.each(appendPaths)('refuses appends with any expected state (through %s)', async (_path, options) => {
       const client = target().client();
       const stream = await streamWith(1, 'tombstone-append');

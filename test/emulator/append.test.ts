@@ -14,6 +14,7 @@ import {
   type StreamsClient,
 } from '../../src/generated/streams.js';
 import { asyncIterableOf } from '../support/async-iterable.js';
+import { firstUserEventPosition } from './record-sizes.js';
 
 type Expected = NonNullable<NonNullable<DeepPartial<AppendReq>['content']>>;
 type ExpectedRevisionCase = Extract<Expected, { $case: 'options' }>['value'] extends infer O
@@ -86,7 +87,11 @@ describe('insecure node', () => {
     await emulator.stop();
   });
 
-  test('the first event of a fresh node lands after the start-up records, at 548 (§3.12)', async () => {
+  test('the first event of a fresh node lands after the start-up records (§3.12)', async () => {
+    // 733 = epoch 231 + $epoch-information 317 + $$$scavenges metadata 185 (startup-records.test.ts)
+    const expected = BigInt(
+      firstUserEventPosition({ instanceId: crypto.randomUUID(), time: new Date(), secure: false }),
+    );
     const fresh = await startEmulator();
     const freshChannel = createChannel(`${fresh.host}:${fresh.port}`);
     try {
@@ -97,7 +102,10 @@ describe('insecure node', () => {
         $case: 'success',
         value: {
           currentRevisionOption: { $case: 'currentRevision', value: 0n },
-          positionOption: { $case: 'position', value: { commitPosition: 548n, preparePosition: 548n } },
+          positionOption: {
+            $case: 'position',
+            value: { commitPosition: expected, preparePosition: expected },
+          },
         },
       });
     } finally {
@@ -313,11 +321,15 @@ describe('secure node (§4)', () => {
     await emulator.stop();
   });
 
-  test('the first event lands after the secure start-up records, at 1672 (§3.12)', async () => {
+  test('the first event lands after the secure start-up records (§3.12)', async () => {
+    // 1857: the insecure records plus the default users' (startup-records.test.ts)
+    const expected = BigInt(
+      firstUserEventPosition({ instanceId: crypto.randomUUID(), time: new Date(), secure: true }),
+    );
     const response = await append(client, 'first', noStream, [proposed()], basic('admin', 'changeit'));
     expect(response.result?.$case === 'success' && response.result.value.positionOption).toEqual({
       $case: 'position',
-      value: { commitPosition: 1672n, preparePosition: 1672n },
+      value: { commitPosition: expected, preparePosition: expected },
     });
   });
 

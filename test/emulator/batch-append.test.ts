@@ -22,6 +22,7 @@ import {
   StreamsDefinition,
   type StreamsClient,
 } from '../../src/generated/streams.js';
+import { emptyAppendRecordSize } from './record-sizes.js';
 
 type Expected = BatchAppendReq_Options['expectedStreamPosition'];
 type Deadline = BatchAppendReq_Options['deadlineOption'];
@@ -279,14 +280,23 @@ describe('insecure node', () => {
     expect(successOf(await call.next()).revision).toBe(3n);
   });
 
-  test('an empty batch on a stream that never existed answers no_stream and no_position', async () => {
+  test('an empty batch answers no_stream and the position of the event-less record it writes (§3.3)', async () => {
     const call = open();
+    const stream = streamName();
+    call.requests.send({ correlationId: stringId(), options: options(stream, noStream), isFinal: true });
+    const empty = successOf(await call.next());
+    expect(empty.revision).toBe('no-stream');
     call.requests.send({
       correlationId: stringId(),
-      options: options(streamName(), noStream),
+      options: options(stream, noStream),
+      proposedMessages: [event()],
       isFinal: true,
     });
-    expect(successOf(await call.next())).toEqual({ revision: 'no-stream', position: 'none' });
+    const first = successOf(await call.next());
+    expect(first.revision).toBe(0n);
+    if (empty.position === 'none' || first.position === 'none') throw new Error('a write without position');
+    // The event-less record sits between them: nothing else was written to this node meanwhile.
+    expect(first.position - empty.position).toBe(BigInt(emptyAppendRecordSize(stream)));
   });
 
   test('chunks for an unknown id without options are ignored silently', async () => {

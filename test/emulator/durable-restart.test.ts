@@ -195,6 +195,16 @@ test('each start on a durable log writes the next epoch at the end of the log, l
   expect(afterTwo[2]?.position).toBeGreaterThan(headBeforeRestart);
 });
 
+test('the scavenge history metadata is written once per database, not again at a restart', () => {
+  const scavengeMetadataCount = (): number => {
+    const opened = createStore({ dataDir, secure: false, instanceId: crypto.randomUUID() });
+    opened.close();
+    return opened.store.log.filter((record) => record.streamName === '$$$scavenges').length;
+  };
+  // startup-records.ts item 4: a restart finds the metadata already set and writes nothing.
+  expect([scavengeMetadataCount(), scavengeMetadataCount(), scavengeMetadataCount()]).toEqual([1, 1, 1]);
+});
+
 test('a persistent subscription group and its checkpoint survive a restart of a durable node', async () => {
   const running = await start();
   const stream = 'checkpointed';

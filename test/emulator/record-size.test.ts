@@ -11,44 +11,10 @@ import {
   systemRecordSize,
 } from '../../src/emulator/log/record-size.js';
 import { epochRecordJson, formatNewtonsoftUtc } from '../../src/emulator/log/newtonsoft-json.js';
-import {
-  hashPassword,
-  startupRecords,
-  type StartupEventRecord,
-  type StartupOptions,
-  type StartupRecord,
-} from '../../src/emulator/log/startup-records.js';
-import {
-  emptyAppendRecordSize,
-  firstUserEventPosition,
-  softDeleteRecordSize,
-  tombstoneRecordSize,
-} from './record-sizes.js';
+import { emptyAppendRecordSize, softDeleteRecordSize, tombstoneRecordSize } from './record-sizes.js';
 
 const INSTANCE_ID = '3F2504E0-4F89-11D3-9A0C-0305E82C3301';
 const EPOCH_ID = 'a1b2c3d4-e5f6-4789-8abc-def012345678';
-
-function fixedOptions(secure: boolean): StartupOptions {
-  let counter = 0;
-  return {
-    instanceId: INSTANCE_ID,
-    time: new Date('2024-11-20T10:11:12.345Z'),
-    subMillisecondTicks: 6789,
-    epochId: EPOCH_ID,
-    secure,
-    salt: () => new Uint8Array(16),
-    newId: () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`,
-  };
-}
-
-function asEvent(record: StartupRecord | undefined): StartupEventRecord {
-  if (record?.kind !== 'event') throw new Error('expected an event record');
-  return record;
-}
-
-function text(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('utf8');
-}
 
 describe('BinaryWriter strings', () => {
   it('uses one length byte up to 127 bytes and two from 128', () => {
@@ -216,94 +182,5 @@ describe('epoch JSON', () => {
       '\r\n',
     );
     expect(Buffer.byteLength(json)).toBe(196);
-  });
-});
-
-describe('start-up records, insecure node', () => {
-  it('writes the epoch and $epoch-information only', () => {
-    const records = startupRecords(fixedOptions(false));
-    expect(records.map((r) => (r.kind === 'event' ? r.streamName : r.kind))).toEqual([
-      'system',
-      '$epoch-information',
-    ]);
-    // epoch system record: 40 + 191 JSON bytes = 231, at position 0
-    expect(records[0]).toEqual({ kind: 'system', description: expect.any(String) as string, size: 231 });
-    // $epoch-information: 88 + ("$epoch-information": 18 + 1) * 2 + 191 = 317, at position 231
-    const info = asEvent(records[1]);
-    expect(info.eventType).toBe('$epoch-information');
-    expect(info.isJson).toBe(true);
-    expect(info.metadata.length).toBe(0);
-    expect(info.size).toBe(317);
-    expect(JSON.parse(text(info.data))).toEqual({
-      epochId: EPOCH_ID,
-      prevEpochPosition: -1,
-      timeStamp: '2024-11-20T10:11:12.3456789Z',
-      leaderInstanceId: INSTANCE_ID.toLowerCase(),
-    });
-    // first client event at 231 + 317 = 548
-    expect(firstUserEventPosition(fixedOptions(false))).toBe(548);
-  });
-
-  it('depends on the time stamp fraction length', () => {
-    // ".345" instead of ".3456789" is 4 bytes shorter in both records: 548 - 8 = 540
-    expect(firstUserEventPosition({ ...fixedOptions(false), subMillisecondTicks: 0 })).toBe(540);
-  });
-
-  it('lands on 548 with the default random sub-millisecond part', () => {
-    for (let i = 0; i < 20; i++) {
-      expect(firstUserEventPosition({ instanceId: INSTANCE_ID, time: new Date(), secure: false })).toBe(548);
-    }
-  });
-});
-
-describe('start-up records, secure node', () => {
-  it('adds the default users in order', () => {
-    const records = startupRecords(fixedOptions(true));
-    expect(records.map((r) => (r.kind === 'event' ? `${r.streamName} ${r.eventType}` : r.kind))).toEqual([
-      'system',
-      '$epoch-information $epoch-information',
-      '$$$user-admin $metadata',
-      '$$$user-ops $metadata',
-      '$user-admin $UserCreated',
-      '$user-ops $UserCreated',
-      '$users $User',
-      '$users $User',
-    ]);
-    // $$$user-admin: 88 + 14 + 10 + 56 = 168      $$$user-ops: 88 + 12 + 10 + 56 = 166
-    // $user-admin:   88 + 12 + 13 + 182 = 295     $user-ops:   88 + 10 + 13 + 174 = 285
-    // $users admin:  88 + 7 + 6 + 5 = 106          $users ops:  88 + 7 + 6 + 3 = 104
-    expect(records.map((r) => r.size)).toEqual([231, 317, 168, 166, 295, 285, 106, 104]);
-    // 548 + 168 + 166 + 295 + 285 + 106 + 104 = 1672
-    expect(firstUserEventPosition(fixedOptions(true))).toBe(1672);
-  });
-
-  it('writes the ACL, user and $users payloads', () => {
-    const records = startupRecords(fixedOptions(true));
-    expect(text(asEvent(records[2]).data)).toBe('{"$acl":{"$w":"$admins","$d":"$admins","$mw":"$admins"}}');
-    const admin = asEvent(records[4]);
-    const hashed = hashPassword('changeit', new Uint8Array(16));
-    expect(hashed.hash).toHaveLength(28);
-    expect(hashed.salt).toBe('AAAAAAAAAAAAAAAAAAAAAA==');
-    expect(text(admin.data)).toBe(
-      '{\n' +
-        '  "loginName": "admin",\n' +
-        '  "fullName": "Event Store Administrator",\n' +
-        '  "groups": [\n' +
-        '    "$admins"\n' +
-        '  ],\n' +
-        `  "hash": "${hashed.hash}",\n` +
-        '  "salt": "AAAAAAAAAAAAAAAAAAAAAA=="\n' +
-        '}',
-    );
-    const ops = asEvent(records[5]);
-    expect(JSON.parse(text(ops.data))).toMatchObject({ loginName: 'ops', groups: ['$ops'] });
-    const usersAdmin = asEvent(records[6]);
-    expect(usersAdmin.isJson).toBe(false);
-    expect(text(usersAdmin.data)).toBe('admin');
-    expect(new Set(records.flatMap((r) => (r.kind === 'event' ? [r.eventId] : []))).size).toBe(7);
-  });
-
-  it('lands on 1672 with random salts and time', () => {
-    expect(firstUserEventPosition({ instanceId: INSTANCE_ID, time: new Date(), secure: true })).toBe(1672);
   });
 });

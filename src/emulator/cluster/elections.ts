@@ -105,6 +105,8 @@ export class Elections {
         leader,
         before: () => {
           this.epoch = writeEpoch(this.store, this.epoch, leader.instanceId, new Date());
+          // StorageWriterService.cs: becoming leader resets the index writer's caches (§3.13.2).
+          this.store.startLeaderTerm();
         },
       },
     ]);

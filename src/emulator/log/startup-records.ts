@@ -25,6 +25,17 @@
  *    (admin then ops at each step); the interleaving does not change the total size. Hash and salt come from
  *    Services/Transport/Http/Authentication/Rfc2898PasswordHashAlgorithm.cs: PBKDF2-HMAC-SHA1, 1000 iterations,
  *    random 16-byte salt, 20-byte hash, both base64 (24 and 28 characters). Default passwords "changeit".
+ * 4. When the node first becomes leader or follower, Services/Storage/StorageScavenger.cs has
+ *    TransactionLog/Chunks/TFChunkScavengerLogManager.cs Initialise the scavenge history: it reads "$$$scavenges"
+ *    and, unless that already holds a "$maxAge" of the history age (ScavengeHistoryMaxAge, 30 days by default,
+ *    Configuration/ClusterVNodeOptions.cs) and "$ops" read access, writes (expected version Any, a new random
+ *    event id) a "$metadata" JSON event there: Data/StreamMetadata.cs ToJsonBytes of maxAge 2592000 seconds and
+ *    an ACL with "$ops" as readers and empty lists for the rest, compact:
+ *    {"$maxAge":2592000,"$acl":{"$r":"$ops","$w":[],"$d":[],"$mr":[],"$mw":[]}} (a single role is written as a
+ *    string, an empty list as []). So it is written once per database: a restart finds it and writes nothing.
+ *    On a secure node the user-management service, which is subscribed to the same leader message first,
+ *    starts its reads first too, so the event normally lands after the two "$$$user-" metadata events and
+ *    before the "$UserCreated" ones (each user's next write waits for the previous one's acknowledgement).
  * Nothing else is written by default: projections are off (RunProjections defaults to None,
  * Configuration/ClusterVNodeOptions.cs; unless --dev), stats go to the log file not a stream (StatsStorage
  * defaults to File), and the persistent-subscription service only reads "$persistentSubscriptionConfig" on
@@ -93,6 +104,10 @@ const USER_CREATED_EVENT_TYPE = '$UserCreated';
 /** Metadata every internal user stream gets: only $admins may write, delete or write metadata. */
 const USER_STREAM_ACL_JSON = '{"$acl":{"$w":"$admins","$d":"$admins","$mw":"$admins"}}';
 const DEFAULT_PASSWORD = 'changeit';
+/** The scavenge history's metastream and the metadata the scavenger sets on it (item 4 above). */
+const SCAVENGES_METASTREAM = '$$$scavenges';
+const SCAVENGE_HISTORY_METADATA_JSON =
+  '{"$maxAge":2592000,"$acl":{"$r":"$ops","$w":[],"$d":[],"$mr":[],"$mw":[]}}';
 
 const PBKDF2_ITERATIONS = 1000;
 const PASSWORD_HASH_BYTES = 20;
@@ -144,11 +159,19 @@ function makeEvent(
 export function startupRecords(options: StartupOptions): StartupRecord[] {
   const newline = options.newline ?? '\n';
   const newId = options.newId ?? randomUUID;
-  const records = epochZeroRecords(options, newline, newId);
+  const epoch = epochZeroRecords(options, newline, newId);
+  const scavengeHistory = makeEvent(
+    SCAVENGES_METASTREAM,
+    '$metadata',
+    true,
+    SCAVENGE_HISTORY_METADATA_JSON,
+    newId(),
+  );
   if (!options.secure) {
-    return records;
+    return [...epoch, scavengeHistory];
   }
-  return [...records, ...internalUserRecords(options, newline, newId)];
+  const [userAcls, userRecords] = internalUserRecords(options, newline, newId);
+  return [...epoch, ...userAcls, scavengeHistory, ...userRecords];
 }
 
 /** Epoch 0: the system record, then the same JSON as a `$epoch-information` event (items 1 and 2 above). */
@@ -179,12 +202,15 @@ function epochZeroRecords(
   ];
 }
 
-/** The internal users a secure node creates (item 3 above): each step for admin, then for ops. */
+/**
+ * The internal users a secure node creates (item 3 above): each step for admin, then for ops. The first step
+ * (the ACLs) apart from the rest, since the scavenge history's metadata normally lands between (item 4).
+ */
 function internalUserRecords(
   options: StartupOptions,
   newline: '\n' | '\r\n',
   newId: () => string,
-): StartupEventRecord[] {
+): [StartupEventRecord[], StartupEventRecord[]] {
   const salt = options.salt ?? ((): Uint8Array => new Uint8Array(randomBytes(PASSWORD_SALT_BYTES)));
   const users = [
     {
@@ -200,10 +226,10 @@ function internalUserRecords(
       password: options.opsPassword ?? DEFAULT_PASSWORD,
     },
   ];
+  const acls = users.map((user) =>
+    makeEvent(`$$$user-${user.loginName}`, '$metadata', true, USER_STREAM_ACL_JSON, newId()),
+  );
   const records: StartupEventRecord[] = [];
-  for (const user of users) {
-    records.push(makeEvent(`$$$user-${user.loginName}`, '$metadata', true, USER_STREAM_ACL_JSON, newId()));
-  }
   for (const user of users) {
     const hashed = hashPassword(user.password, salt(user.loginName));
     const json = userCreatedJson(
@@ -215,5 +241,5 @@ function internalUserRecords(
   for (const user of users) {
     records.push(makeEvent(USERS_STREAM, USER_STREAM_EVENT_TYPE, false, user.loginName, newId()));
   }
-  return records;
+  return [acls, records];
 }

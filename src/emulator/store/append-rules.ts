@@ -1,7 +1,12 @@
-import { undeleteRecord, undeletingMetadata } from './delete-rules.js';
+import { undeleteRecord, undeleteRecordAfterMetadata } from './delete-rules.js';
 import { checkConsistency, type ExpectedRevision } from './expected-revision.js';
-import { isMetastream, type ProposedEvent, TOMBSTONE_EVENT_NUMBER } from './stored-event.js';
-import type { StreamIndex } from './stream-index.js';
+import {
+  isMetastream,
+  originalStreamOf,
+  type ProposedEvent,
+  TOMBSTONE_EVENT_NUMBER,
+} from './stored-event.js';
+import type { StreamIndex, StreamState } from './stream-index.js';
 import type { PendingRecord, WritePlan } from './write-plan.js';
 
 /** Appends `events` atomically if `expected` holds (§3.2, §3.3, §3.6, §3.13). */
@@ -12,7 +17,8 @@ export function planAppend(
   events: readonly ProposedEvent[],
 ): WritePlan {
   const stream = index.stateOf(streamName);
-  if (isMetastream(streamName) && index.isTombstoned(streamName) && events.length > 0) {
+  if (isMetastream(streamName) && index.isTombstoned(streamName) && !index.writtenThisTerm(streamName)) {
+    // §3.13.2: the writer sees the metastream of a tombstoned stream as deleted unless it wrote to it lately.
     return { kind: 'stream-deleted' };
   }
   const decision = checkConsistency(
@@ -38,17 +44,34 @@ export function planAppend(
     // Only an empty `any` / `no_stream` check gets here: nothing to write (§3.2).
     return { kind: 'success', lastEventNumber: TOMBSTONE_EVENT_NUMBER, position: undefined };
   }
-  const records: PendingRecord[] = [];
-  if (stream.softDeleted) records.push(undeleteRecord(index, stream));
-  for (const event of events)
-    records.push({ streamName, event: undeletingMetadata(index, streamName, event) });
   return {
     kind: 'write',
-    records,
-    outcome: (written) => ({
+    emptyRecordIn: events.length === 0 ? streamName : undefined,
+    records: [...events.map((event) => ({ streamName, event })), ...undeleteAfter(index, stream, events)],
+    outcome: (written, emptyRecordPosition) => ({
       kind: 'success',
       lastEventNumber: BigInt(stream.lastEventNumber),
-      position: events.length === 0 ? undefined : written.at(-1)?.position,
+      position: events.length === 0 ? emptyRecordPosition : written[events.length - 1]?.position,
     }),
   };
+}
+
+/**
+ * The metadata record that un-deletes a soft-deleted stream, which the server writes after the write itself
+ * (§3.13): for a write to the stream, its metadata with `$tb` at the first new event number; for new metadata
+ * written to the metastream, a copy of that metadata with `$tb` at the next event number.
+ */
+function undeleteAfter(
+  index: StreamIndex,
+  stream: StreamState,
+  events: readonly ProposedEvent[],
+): PendingRecord[] {
+  if (stream.softDeleted) return [undeleteRecord(index, stream)];
+  if (!isMetastream(stream.name)) return [];
+  const original = index.find(originalStreamOf(stream.name));
+  if (original === undefined || !original.softDeleted) return [];
+  const last = events.at(-1);
+  if (last === undefined) return [undeleteRecord(index, original)];
+  const record = undeleteRecordAfterMetadata(original, last);
+  return record === undefined ? [] : [record];
 }

@@ -1,9 +1,7 @@
 import { checkConsistency, type ExpectedRevision } from './expected-revision.js';
 import {
-  isMetastream,
   METADATA_EVENT_TYPE,
   metastreamOf,
-  originalStreamOf,
   type ProposedEvent,
   STREAM_DELETED_EVENT_TYPE,
   TOMBSTONE_EVENT_NUMBER,
@@ -64,28 +62,32 @@ export function planTombstone(index: StreamIndex, streamName: string, expected: 
 }
 
 /**
- * Writing to a soft-deleted stream first rewrites its metadata with `$tb` at the first new event number,
- * keeping the other keys (§3.13; the server's StorageWriterService does this before the events).
+ * The record that un-deletes a soft-deleted stream after a write to it: its current metadata with `$tb` at the
+ * next event number, the other keys kept (§3.13; StorageWriterService.cs SoftUndeleteStream, written after the
+ * write's own records).
  */
 export function undeleteRecord(index: StreamIndex, stream: StreamState): PendingRecord {
   const current = index.find(metastreamOf(stream.name))?.events.at(-1);
-  const keys = current === undefined ? {} : jsonObject(current.data);
-  const text = JSON.stringify({ ...keys, $tb: stream.lastEventNumber + 1 });
-  return { streamName: metastreamOf(stream.name), event: jsonEvent(METADATA_EVENT_TYPE, text) };
+  const keys = current === undefined ? {} : (jsonObject(current.data) ?? {});
+  return metadataWithTruncateBefore(stream, keys);
 }
 
-/** New metadata written to `$$S` of a soft-deleted `S` un-deletes it the same way (§3.13). */
-export function undeletingMetadata(
-  index: StreamIndex,
-  streamName: string,
-  event: ProposedEvent,
-): ProposedEvent {
-  if (!isMetastream(streamName) || !event.isJson) return event;
-  const original = index.find(originalStreamOf(streamName));
-  if (original === undefined || !original.softDeleted) return event;
-  const keys = jsonObject(event.data);
-  const text = JSON.stringify({ ...keys, $tb: original.lastEventNumber + 1 });
-  return { ...event, data: new TextEncoder().encode(text) };
+/**
+ * New metadata written to `$$S` of a soft-deleted `S` is stored as sent, then followed by a copy of it with
+ * `$tb` at the next event number of `S` (§3.13; StorageWriterService.cs SoftUndeleteMetastream). Metadata that
+ * is not a JSON object gets no copy (SoftUndeleteRawMeta gives up on it).
+ */
+export function undeleteRecordAfterMetadata(
+  original: StreamState,
+  written: ProposedEvent,
+): PendingRecord | undefined {
+  const keys = jsonObject(written.data);
+  return keys === undefined ? undefined : metadataWithTruncateBefore(original, keys);
+}
+
+function metadataWithTruncateBefore(stream: StreamState, keys: Record<string, unknown>): PendingRecord {
+  const text = JSON.stringify({ ...keys, $tb: stream.lastEventNumber + 1 });
+  return { streamName: metastreamOf(stream.name), event: jsonEvent(METADATA_EVENT_TYPE, text) };
 }
 
 function refuseDelete(stream: StreamState, expected: ExpectedRevision): WriteOutcome | undefined {
@@ -99,14 +101,14 @@ function refuseDelete(stream: StreamState, expected: ExpectedRevision): WriteOut
   return undefined;
 }
 
-function jsonObject(data: Uint8Array): Record<string, unknown> {
+function jsonObject(data: Uint8Array): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
-      : {};
+      : undefined;
   } catch {
-    return {};
+    return undefined;
   }
 }
 

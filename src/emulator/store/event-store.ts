@@ -1,3 +1,4 @@
+import { groupStartPosition } from '../log/record-size.js';
 import { planAppend } from './append-rules.js';
 import { planSoftDelete, planTombstone } from './delete-rules.js';
 import type { ExpectedRevision } from './expected-revision.js';
@@ -8,6 +9,15 @@ import { StreamIndex } from './stream-index.js';
 import type { StreamMetadata } from './stream-metadata.js';
 import { readStreamView, type StreamReadView } from './stream-read-view.js';
 import type { PendingRecord, WriteOutcome, WritePlan } from './write-plan.js';
+
+/** What an append of no events writes instead of an event: no type, no data, no metadata (§3.3). */
+const EMPTY_PREPARE: ProposedEvent = {
+  eventId: '',
+  eventType: '',
+  isJson: false,
+  data: new Uint8Array(0),
+  metadata: new Uint8Array(0),
+};
 
 /** Gets told about every batch of records once it is in the log, in log order. */
 export type CommitListener = (records: readonly StoredEvent[]) => void;
@@ -123,8 +133,30 @@ export class EventStore {
     return this.index.indexEndingAtOrBefore(position);
   }
 
+  /** A new leader's writer has not written anything yet (§3.13.2); the cluster calls this at each election. */
+  startLeaderTerm(): void {
+    this.index.forgetWrites();
+  }
+
   private carryOut(plan: WritePlan): WriteOutcome {
-    return plan.kind === 'write' ? plan.outcome(this.write(plan.records)) : plan;
+    if (plan.kind !== 'write') return plan;
+    const emptyRecordPosition =
+      plan.emptyRecordIn === undefined ? undefined : this.writeEmptyRecord(plan.emptyRecordIn);
+    return plan.outcome(this.write(plan.records), emptyRecordPosition);
+  }
+
+  /**
+   * The record an append of no events writes: a prepare with no type and no data, which takes log space (and
+   * obeys the chunk rule) but is no event, so the log keeps it as a gap (§3.3). Returns its position.
+   */
+  private writeEmptyRecord(streamName: string): bigint {
+    const size = this.options.recordSize(streamName, EMPTY_PREPARE);
+    const position = BigInt(groupStartPosition(Number(this.nextPosition), size));
+    const endPosition = position + BigInt(size);
+    this.options.persistence?.append([{ kind: 'gap', endPosition }]);
+    this.nextPosition = endPosition;
+    this.index.markWritten(streamName);
+    return position;
   }
 
   /**
@@ -132,6 +164,7 @@ export class EventStore {
    * the listeners once: nothing is visible or acknowledged before it is on disk.
    */
   private write(pending: readonly PendingRecord[]): StoredEvent[] {
+    if (pending.length === 0) return [];
     const { records, endPosition } = placeRecords(pending, {
       head: this.nextPosition,
       nowMs: this.now(),
@@ -139,7 +172,10 @@ export class EventStore {
       lastEventNumberOf: (streamName) => this.index.lastEventNumberOf(streamName),
     });
     this.options.persistence?.append(records.map((record) => ({ kind: 'event', event: record })));
-    for (const record of records) this.index.add(record);
+    for (const record of records) {
+      this.index.add(record);
+      this.index.markWritten(record.streamName);
+    }
     this.nextPosition = endPosition;
     for (const listener of this.listeners) listener(records);
     return records;

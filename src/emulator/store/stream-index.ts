@@ -45,6 +45,8 @@ export class StreamState implements StreamFacts {
 export class StreamIndex {
   private readonly streams = new Map<string, StreamState>();
   private readonly records: StoredEvent[] = [];
+  /** Streams written since the node last became leader: what the server's index writer has cached (§3.13.2). */
+  private readonly writtenByLeader = new Set<string>();
 
   /** Every event record, in log order. */
   get log(): readonly StoredEvent[] {
@@ -80,6 +82,21 @@ export class StreamIndex {
   isTombstoned(streamName: string): boolean {
     const target = isMetastream(streamName) ? originalStreamOf(streamName) : streamName;
     return this.streams.get(target)?.tombstoned ?? false;
+  }
+
+  /** Notes that the current leader wrote to `streamName` (not replayed from a durable log). */
+  markWritten(streamName: string): void {
+    this.writtenByLeader.add(streamName);
+  }
+
+  /** Whether the current leader wrote to `streamName` (§3.13.2). */
+  writtenThisTerm(streamName: string): boolean {
+    return this.writtenByLeader.has(streamName);
+  }
+
+  /** A new leader starts with an empty index-writer cache (IndexWriter.cs Reset). */
+  forgetWrites(): void {
+    this.writtenByLeader.clear();
   }
 
   /** Adds a record that already has its position and number to the log and to its stream. */

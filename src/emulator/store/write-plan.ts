@@ -27,6 +27,12 @@ export type WritePlan =
   | WriteOutcome
   | {
       readonly kind: 'write';
+      /**
+       * An append of no events still writes one record to this stream first: an event-less prepare that takes
+       * log space but is no event (§3.3).
+       */
+      readonly emptyRecordIn?: string;
+      /** Event records, written after the event-less one if there is one. */
       readonly records: readonly PendingRecord[];
-      outcome(written: readonly StoredEvent[]): WriteOutcome;
+      outcome(written: readonly StoredEvent[], emptyRecordPosition?: bigint): WriteOutcome;
     };
