@@ -1,0 +1,285 @@
+/**
+ * One user projection at work: its query's handlers applied to the log in order, after commits and never
+ * inside an append, as the server's core projection does (24.10, Services/Processing/CoreProjection.cs and
+ * Phases/EventProcessingProjectionProcessingPhase.cs). It keeps each partition's state and result, writes
+ * what the handlers emit and its results and checkpoints (projection-writes.ts), faults with the server's
+ * message when a handler throws, and completes a one-time or transient projection once it has read the log.
+ */
+import type { EventStore } from '../store/event-store.js';
+import type { StoredEvent } from '../store/stored-event.js';
+import {
+  advance,
+  isAtOrBefore,
+  tagText,
+  zeroTag,
+  type CheckpointTag,
+  type ProjectionVersion,
+} from './checkpoint-tag.js';
+import {
+  PARTITION_CHECKPOINT_EVENT_TYPE,
+  PROJECTION_CHECKPOINT_EVENT_TYPE,
+  recoverCheckpoint,
+} from './checkpoint-recovery.js';
+import { ProjectionSandbox, ScriptError, type HandlerOutput } from './js-sandbox.js';
+import { correlationIdToCarry } from './metadata-values.js';
+import type { ProjectionMode } from './projection-management.js';
+import { checkpointStreamOf, partitionCheckpointStreamOf } from './projection-names.js';
+import { ProjectionWriter } from './projection-writes.js';
+import { envelopeFieldsOf, sourceEventOf, type SourceEvent } from './user-projection-input.js';
+import { ResultPublisher } from './user-projection-results.js';
+
+/** What a core needs to know of its managed projection. */
+export interface CoreConfig {
+  readonly name: string;
+  readonly mode: ProjectionMode;
+  readonly query: string;
+  readonly emitEnabled: boolean;
+  readonly version: ProjectionVersion;
+}
+
+/** How a core tells its managed projection that it stopped by itself. */
+export interface CoreListener {
+  faulted(reason: string): void;
+  completed(): void;
+}
+
+/** One partition's state and result as JSON text (null: none). */
+export interface PartitionState {
+  state: string | null;
+  result: string | null;
+}
+
+/** ProjectionConsts.CheckpointHandledThreshold: events handled between two checkpoints. */
+const CHECKPOINT_HANDLED_THRESHOLD = 4000;
+/** Records handled per turn of the event loop, so a long backlog does not hold up the node's calls. */
+const RECORDS_PER_TURN = 256;
+/** The handler type the server names in fault messages (EventProcessingProjectionProcessingPhase.cs). */
+const HANDLER_TYPE = 'EventStore.Projections.Core.Services.Interpreted.JintProjectionStateHandler';
+const EMIT_NOT_ALLOWED = "'emit' is not allowed by the projection/configuration/mode";
+
+export class UserProjectionCore {
+  readonly partitions = new Map<string, PartitionState>();
+  tag: CheckpointTag;
+  lastCheckpoint: CheckpointTag | undefined;
+  eventsProcessed = 0n;
+  processingMs = 0;
+  private readonly sandbox: ProjectionSandbox;
+  private readonly writer: ProjectionWriter;
+  private readonly results: ResultPublisher;
+  private readonly sources: readonly string[] | undefined;
+  private dirty = new Set<string>();
+  private handledSinceCheckpoint = 0;
+  private nextPosition = 0n;
+  private scheduled: NodeJS.Immediate | undefined;
+  private stopListening: (() => void) | undefined;
+
+  /** Compiles the query; a query that does not compile throws {@link ScriptError}. */
+  constructor(
+    private readonly store: EventStore,
+    private readonly config: CoreConfig,
+    private readonly listener: CoreListener,
+  ) {
+    this.sandbox = new ProjectionSandbox(config.query);
+    const definition = this.sandbox.definition;
+    this.sources = definition.allStreams
+      ? undefined
+      : [...definition.streams, ...definition.categories.map((category) => `$ce-${category}`)];
+    this.tag = zeroTag(this.sources);
+    this.writer = new ProjectionWriter(store);
+    this.results = new ResultPublisher(this.writer, config.name, definition);
+  }
+
+  private get checkpointsEnabled(): boolean {
+    return this.config.mode === 'Continuous';
+  }
+
+  private get partitioned(): boolean {
+    return this.sandbox.definition.byStream || this.sandbox.definition.byCustomPartitions;
+  }
+
+  /** Takes up the last checkpoint (continuous mode) and sets up the unpartitioned state; throws ScriptError. */
+  load(): void {
+    const recovered = this.checkpointsEnabled
+      ? recoverCheckpoint(this.store, this.config.name, this.config.version.epoch)
+      : undefined;
+    if (this.sandbox.definition.biState) this.sandbox.initShared();
+    if (recovered === undefined) {
+      if (!this.partitioned) this.initPartition('');
+      return;
+    }
+    this.tag = recovered.tag;
+    this.lastCheckpoint = recovered.tag;
+    for (const [partition, state] of recovered.states) {
+      if (partition === '' && this.partitioned) continue;
+      this.sandbox.load(partition, state);
+      this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
+    }
+    if (!this.partitioned && !this.partitions.has('')) this.initPartition('');
+  }
+
+  /** Follows the log from where {@link load} left it. */
+  run(): void {
+    this.stopListening = this.store.onCommit(() => {
+      this.schedule();
+    });
+    this.schedule();
+  }
+
+  /** Stops following the log; `writeCheckpoint` writes where it got to (the server's Disable, not Abort). */
+  stop(writeCheckpoint: boolean): void {
+    const wasRunning = this.stopListening !== undefined;
+    this.stopListening?.();
+    this.stopListening = undefined;
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (wasRunning && writeCheckpoint) this.writeCheckpoint();
+  }
+
+  get running(): boolean {
+    return this.stopListening !== undefined;
+  }
+
+  private schedule(): void {
+    if (this.scheduled !== undefined || this.stopListening === undefined) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = undefined;
+      this.runBatch();
+    });
+  }
+
+  private runBatch(): void {
+    const started = performance.now();
+    const log = this.store.log;
+    let index = this.store.indexAtOrAfter(this.nextPosition);
+    const end = Math.min(log.length, index + RECORDS_PER_TURN);
+    try {
+      for (; index < end && this.stopListening !== undefined; index++) {
+        const record = log[index];
+        if (record === undefined) break;
+        this.nextPosition = record.endPosition;
+        this.handleRecord(record);
+      }
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      this.fault(error.message);
+      return;
+    } finally {
+      this.processingMs += performance.now() - started;
+    }
+    if (this.stopListening === undefined) return;
+    if (this.handledSinceCheckpoint >= CHECKPOINT_HANDLED_THRESHOLD) this.writeCheckpoint();
+    if (index < this.store.log.length) this.schedule();
+    else if (!this.checkpointsEnabled) this.complete();
+  }
+
+  private handleRecord(record: StoredEvent): void {
+    if (isAtOrBefore(this.tag, record.position, record.streamName, record.eventNumber)) return;
+    const source = sourceEventOf(this.store, record, this.sandbox.definition, this.sources);
+    if (source === undefined) return;
+    const tag = advance(this.tag, record.position, record.streamName, record.eventNumber);
+    try {
+      this.process(source, tag);
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      throw new ScriptError(
+        `The ${this.config.name} projection failed to process an event.\r\nHandler: ${HANDLER_TYPE}\r\n` +
+          `Event Position: ${tagText(tag)}\r\n\r\nMessage:\r\n\r\n${error.message}`,
+      );
+    }
+    this.tag = tag;
+  }
+
+  private process(source: SourceEvent, tag: CheckpointTag): void {
+    const definition = this.sandbox.definition;
+    const partition = definition.byStream
+      ? source.input.eventStream
+      : definition.byCustomPartitions
+        ? this.sandbox.partitionOf(envelopeFieldsOf(source, '', definition))
+        : '';
+    if (partition === null) return;
+    if (!this.partitions.has(partition)) this.initPartition(partition);
+    this.eventsProcessed += 1n;
+    this.handledSinceCheckpoint += 1;
+    if (source.emptyData) return;
+    const output = this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition));
+    this.apply(partition, output, source, tag);
+  }
+
+  private apply(partition: string, output: HandlerOutput, source: SourceEvent, tag: CheckpointTag): void {
+    if (output.emitted.length > 0 && !this.config.emitEnabled) throw new ScriptError(EMIT_NOT_ALLOWED);
+    const previous = this.partitions.get(partition);
+    const result = this.resultOf(partition, output.state);
+    this.partitions.set(partition, { state: output.state, result });
+    this.dirty.add(partition);
+    const context = {
+      version: this.config.version,
+      tag,
+      causedBy: source.input.eventId,
+      correlationId: correlationIdToCarry(source.input.isJson, source.input.metadata),
+    };
+    for (const emission of output.emitted) this.writer.emit(emission, context);
+    if (this.checkpointsEnabled && previous?.result !== result)
+      this.results.publish(partition, result, context);
+  }
+
+  private initPartition(partition: string): void {
+    const state = this.sandbox.init(partition);
+    this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
+  }
+
+  private resultOf(partition: string, state: string | null): string | null {
+    return this.sandbox.definition.definesStateTransform ? this.sandbox.result(partition) : state;
+  }
+
+  private writeCheckpoint(): void {
+    if (!this.checkpointsEnabled || this.handledSinceCheckpoint === 0) return;
+    const context = {
+      version: this.config.version,
+      tag: this.tag,
+      causedBy: undefined,
+      correlationId: undefined,
+    };
+    const transform = this.sandbox.definition.definesStateTransform;
+    for (const partition of this.dirty) {
+      if (partition === '') continue;
+      const entry = this.partitions.get(partition);
+      const stream = partitionCheckpointStreamOf(this.config.name, partition);
+      const result = transform ? (entry?.result ?? null) : null;
+      this.writer.checkpoint(stream, PARTITION_CHECKPOINT_EVENT_TYPE, entry?.state ?? null, result, context);
+    }
+    const root = this.partitions.get('');
+    const rootResult = transform ? (root?.result ?? null) : null;
+    const stream = checkpointStreamOf(this.config.name);
+    this.writer.checkpoint(
+      stream,
+      PROJECTION_CHECKPOINT_EVENT_TYPE,
+      root?.state ?? null,
+      rootResult,
+      context,
+    );
+    this.dirty = new Set();
+    this.handledSinceCheckpoint = 0;
+    this.lastCheckpoint = this.tag;
+  }
+
+  private fault(reason: string): void {
+    this.stop(false);
+    this.listener.faulted(reason);
+  }
+
+  /** The end of a one-time or transient run: its results are written (WriteQueryResultProjectionProcessingPhase). */
+  private complete(): void {
+    this.stop(false);
+    if (this.config.mode === 'OneTime' && this.sandbox.definition.producesResults) {
+      const context = {
+        version: this.config.version,
+        tag: this.tag,
+        causedBy: undefined,
+        correlationId: undefined,
+      };
+      for (const [partition, entry] of this.partitions)
+        this.results.publish(partition, entry.result, context);
+    }
+    this.listener.completed();
+  }
+}
