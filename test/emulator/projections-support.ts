@@ -76,6 +76,8 @@ export interface FakeManagerNode {
   readonly server: NodeServer;
   readonly channel: Channel;
   readonly client: ProjectionsClient;
+  /** The CA certificate of a secure node. */
+  readonly caCert: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function serveFakeManager(secure: boolean): Promise<FakeManagerNode
     server,
     channel,
     client: createClient(ProjectionsDefinition, channel),
+    caCert: certificates?.caCert,
     stop: async () => {
       channel.close();
       await server.close();
