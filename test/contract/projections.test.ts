@@ -45,7 +45,12 @@ describeRunning('projections (%s)', (mode) => {
     expect(await client.getProjectionResult(name)).toEqual({ doubled: 4 });
 
     const status = await client.getProjectionStatus(name);
-    expect(status).toMatchObject({ name, effectiveName: name, status: 'Running', projectionStatus: 'Running' });
+    expect(status).toMatchObject({
+      name,
+      effectiveName: name,
+      status: 'Running',
+      projectionStatus: 'Running',
+    });
     const listed = await client.listProjections();
     expect(listed.map((projection) => projection.name)).toEqual(
       expect.arrayContaining([name, '$by_category']),
