@@ -111,7 +111,7 @@ export class ManagedProjection {
       mode: this.mode,
       state: this.state,
       enabled: this.persisted.enabled,
-      coreReported: this.coreReported && core !== undefined,
+      coreReported: this.coreReported,
       faultedReason: this.faultedReason,
       position: core === undefined ? '' : tagText(core.tag),
       lastCheckpoint: core?.lastCheckpoint === undefined ? '' : tagText(core.lastCheckpoint),
@@ -175,7 +175,6 @@ export class ManagedProjection {
       core.load();
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
-      this.coreReported = true;
       this.faulted(error.message);
       return;
     }

@@ -177,8 +177,9 @@ export class UserProjectionCore {
     const source = sourceEventOf(this.store, record, this.sandbox.definition, this.sources);
     if (source === undefined) return;
     const tag = advance(this.tag, record.position, record.streamName, record.eventNumber);
+    let handled: { partition: string; output: HandlerOutput } | undefined;
     try {
-      this.process(source, tag);
+      handled = this.process(source);
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
       throw new ScriptError(
@@ -186,25 +187,30 @@ export class UserProjectionCore {
           `Event Position: ${tagText(tag)}\r\n\r\nMessage:\r\n\r\n${error.message}`,
       );
     }
+    if (handled !== undefined) this.apply(handled.partition, handled.output, source, tag);
     this.tag = tag;
   }
 
-  private process(source: SourceEvent, tag: CheckpointTag): void {
+  /** Runs the handler: the partition and what it returned, or undefined when no handler ran. */
+  private process(source: SourceEvent): { partition: string; output: HandlerOutput } | undefined {
     const definition = this.sandbox.definition;
     const partition = definition.byStream
       ? source.input.eventStream
       : definition.byCustomPartitions
         ? this.sandbox.partitionOf(envelopeFieldsOf(source, '', definition))
         : '';
-    if (partition === null) return;
+    if (partition === null) return undefined;
     if (!this.partitions.has(partition)) this.initPartition(partition);
     this.eventsProcessed += 1n;
     this.handledSinceCheckpoint += 1;
-    if (source.emptyData) return;
-    const output = this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition));
-    this.apply(partition, output, source, tag);
+    if (source.emptyData) return undefined;
+    return {
+      partition,
+      output: this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition)),
+    };
   }
 
+  /** Takes the handler's output: a projection that may not emit faults with the server's own reason. */
   private apply(partition: string, output: HandlerOutput, source: SourceEvent, tag: CheckpointTag): void {
     if (output.emitted.length > 0 && !this.config.emitEnabled) throw new ScriptError(EMIT_NOT_ALLOWED);
     const previous = this.partitions.get(partition);
