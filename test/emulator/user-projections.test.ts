@@ -120,6 +120,28 @@ describe('sources, handlers and state', () => {
     });
     expect(await stateOf('by-payer', 'bob')).toMatchObject({ n: 1 });
   });
+
+  test('$deleted gets the state of a deleted stream’s partition (fromAll().foreachStream())', async () => {
+    const { store, manager } = started();
+    await manager.create(
+      continuous(
+        'lifetimes',
+        `fromAll().foreachStream().when({
+          $init: function () { return { n: 0, deleted: false }; },
+          Added: function (s) { s.n++; },
+          $deleted: function (s, e, partition, soft) { s.deleted = partition + '/' + soft + '/' + e; }
+        })`,
+      ),
+      undefined,
+    );
+    write(store, 'cart-x', 'Added');
+    write(store, 'cart-y', 'Added');
+    store.tombstone('cart-x', { kind: 'any' });
+    store.softDelete('cart-y', { kind: 'any' });
+    await settled(store);
+    expect(await stateOf('lifetimes', 'cart-x')).toEqual({ n: 1, deleted: 'cart-x/false/null' });
+    expect(await stateOf('lifetimes', 'cart-y')).toEqual({ n: 1, deleted: 'cart-y/false/null' });
+  });
 });
 
 describe('results', () => {
