@@ -189,6 +189,72 @@ describe('results', () => {
   });
 });
 
+describe('options', () => {
+  test('resultStreamName and outputTo name the result streams', async () => {
+    const { store, manager } = started();
+    const counter = `.when({ $init: () => ({ n: 0 }), E: (s) => { s.n++; } })`;
+    await manager.create(
+      continuous(
+        'named',
+        `options({ resultStreamName: 'named-results' }); fromStream('src')${counter}.outputState()`,
+      ),
+      undefined,
+    );
+    await manager.create(
+      continuous(
+        'routed',
+        `fromAll().foreachStream()${counter}.outputState().outputTo('all-results', 'result-{0}')`,
+      ),
+      undefined,
+    );
+    write(store, 'src', 'E');
+    await settled(store);
+    expect(recordsOf(store, 'named-results').map((r) => text(r.data))).toEqual(['{"n":1}']);
+    expect(recordsOf(store, 'result-src').map((r) => text(r.data))).toEqual(['{"n":1}']);
+    expect(recordsOf(store, 'all-results').map((r) => [r.eventType, text(r.data)])).toEqual([
+      ['$>', '0@result-src'],
+    ]);
+  });
+
+  test('biState: handlers get [state, shared] and $initShared starts the shared state', async () => {
+    const { store, manager } = started();
+    await manager.create(
+      continuous(
+        'bi',
+        `fromAll().foreachStream().when({
+          $init: () => ({ n: 0 }),
+          $initShared: () => ({ total: 0 }),
+          E: function (s) { s[1].total++; s[0].n++; s[0].seenTotal = s[1].total; return s; }
+        })`,
+      ),
+      undefined,
+    );
+    write(store, 'bi-1', 'E');
+    write(store, 'bi-2', 'E');
+    await settled(store);
+    expect(await stateOf('bi', 'bi-1')).toEqual({ n: 1, seenTotal: 1 });
+    expect(await stateOf('bi', 'bi-2')).toEqual({ n: 1, seenTotal: 2 });
+  });
+
+  test('an unknown option or a bad argument faults the projection with the server’s text', async () => {
+    const { store, manager } = started();
+    await manager.create(
+      continuous('bad-option', `options({ colour: 'red' }); fromAll().when({})`),
+      undefined,
+    );
+    expect((await statusOf(manager, 'bad-option')).stateReason).toBe('Unrecognized option: colour');
+    write(store, 'args', 'E');
+    await manager.create(
+      continuous('bad-emit', `fromStream('args').when({ E: () => { emit('', 'T', {}); } })`, true),
+      undefined,
+    );
+    await settled(store);
+    expect((await statusOf(manager, 'bad-emit')).stateReason).toMatch(
+      /Message:\r\n\r\nValue cannot be null. \(Parameter 'streamId'\)$/,
+    );
+  });
+});
+
 describe('emit and linkTo', () => {
   test('the written events are readable through the Streams API, with the projection’s metadata', async () => {
     const { store, manager } = started();

@@ -153,8 +153,8 @@ export class UserProjectionCore {
         this.handleRecord(record);
       }
     } catch (error) {
-      if (!(error instanceof ScriptError)) throw error;
-      this.fault(error.message);
+      // Anything else that fails (a write the store refuses, say) faults the projection too, as on the server.
+      this.fault(error instanceof Error ? error.message : String(error));
       return;
     } finally {
       this.processingMs += performance.now() - started;
