@@ -307,6 +307,35 @@ describe('emit and linkTo', () => {
     }
   });
 
+  test('several emits per event all land; going over the input again after an abort emits nothing twice', async () => {
+    const { store, manager } = started();
+    await manager.create(
+      continuous(
+        'fan-out',
+        `fromStream('orders-in').when({ Placed: function (s, e) {
+          emit('fan', 'First', { n: e.sequenceNumber }); emit('fan', 'Second', { n: e.sequenceNumber });
+        } })`,
+        true,
+      ),
+      undefined,
+    );
+    write(store, 'orders-in', 'Placed');
+    await settled(store);
+    await manager.disable('fan-out', true, undefined);
+    await manager.enable('fan-out', undefined);
+    write(store, 'orders-in', 'Placed');
+    await settled(store);
+    await manager.disable('fan-out', false, undefined);
+    await manager.enable('fan-out', undefined);
+    await settled(store);
+    expect(recordsOf(store, 'fan').map((r) => `${r.eventType} ${text(r.data)}`)).toEqual([
+      'First {"n":0}',
+      'Second {"n":0}',
+      'First {"n":1}',
+      'Second {"n":1}',
+    ]);
+  });
+
   test('emitting without emitEnabled faults the projection with the server’s reason', async () => {
     const { store, manager } = started();
     write(store, 'ticket-1', 'Opened');

@@ -24,9 +24,7 @@ export const SANDBOX_PRELUDE = String.raw`
   var handlers = Object.create(null);
   var hooks = { init: null, initShared: null, any: null, deleted: null, partition: null, created: [] };
   var transforms = [];
-  var emitted = [];
-  var states = new Map();
-  var shared = undefined;
+  var emitted = [], states = new Map(), shared;
 
   function addHandler(name, fn) {
     switch (name) {
