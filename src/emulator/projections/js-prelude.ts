@@ -258,7 +258,6 @@ export const SANDBOX_PRELUDE = String.raw`
       init: function (p) { states.set(p, hooks.init === null ? {} : hooks.init()); return serialize(states.get(p)); },
       initShared: function () { shared = hooks.initShared === null ? {} : hooks.initShared(); },
       load: function (partition, text) { states.set(partition, text === null ? null : JSON.parse(text)); },
-      forget: function () { states = new Map(); shared = undefined; emitted = []; },
       partitionOf: function (fieldsJson) {
         if (hooks.partition === null) return null;
         var value = hooks.partition(envelopeOf(JSON.parse(fieldsJson)));

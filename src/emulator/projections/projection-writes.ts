@@ -37,6 +37,7 @@ export interface WriteContext {
   readonly correlationId: string | undefined;
 }
 
+/** Writes for one projection through the store's append. */
 export class ProjectionWriter {
   /** Per stream written for the record being processed (the tag it has): whether its writes are skipped. */
   private touched = new Map<string, boolean>();

@@ -50,6 +50,7 @@ const CHECKPOINT_HANDLED_THRESHOLD = 4000;
 /** Records handled per turn of the event loop, so a long backlog does not hold up the node's calls. */
 const RECORDS_PER_TURN = 256;
 
+/** Runs one user projection's query over the log. */
 export class UserProjectionCore {
   readonly partitions = new Map<string, PartitionState>();
   tag: CheckpointTag;
@@ -126,10 +127,6 @@ export class UserProjectionCore {
     if (this.scheduled !== undefined) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     if (wasRunning && writeCheckpoint) this.writeCheckpoint();
-  }
-
-  get running(): boolean {
-    return this.stopListening !== undefined;
   }
 
   private schedule(): void {
