@@ -2,6 +2,9 @@
 // enable/disable, reset, update, delete and the durable restart, against the rules of the 24.10 server
 // (EventStore.Projections.Core/Services/Management/ProjectionManager.cs, ManagedProjection.cs).
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { createProjectionManager } from '../../src/emulator/projections/projection-manager.js';
 import { ProjectionManagementError } from '../../src/emulator/projections/projection-management.js';
@@ -126,5 +129,163 @@ describe('create and statistics', () => {
     const { store } = createStore({ secure: false, instanceId: randomUUID() });
     expect(createProjectionManager(store, {})).toBeUndefined();
     expect(createProjectionManager(store, { runProjections: 'none' })).toBeUndefined();
+  });
+});
+
+const NO_STREAMS = { deleteCheckpointStream: false, deleteEmittedStreams: false, deleteStateStream: false };
+
+async function countOf(target: Node, name: string): Promise<unknown> {
+  const state = await target.manager.state(name, '');
+  return state === undefined ? undefined : (JSON.parse(state) as { count: number }).count;
+}
+
+describe('lifecycle', () => {
+  test('disable stops with a checkpoint; enable resumes where it stopped; abort stops too', async () => {
+    const target = started();
+    const { store, manager } = target;
+    await manager.create(continuous('orders', ALL_COUNTER), undefined);
+    write(store, 'order-1', 'OrderPlaced');
+    await settled(store);
+    await manager.disable('orders', true, undefined);
+    const stopped = await statusOf(manager, 'orders');
+    expect([stopped.status, stopped.version, stopped.epoch]).toEqual(['Stopped', 1n, -1n]);
+    const [checkpoint] = recordsOf(store, '$projections-orders-checkpoint');
+    expect([checkpoint?.eventType, text(checkpoint?.data ?? new Uint8Array())]).toEqual([
+      '$ProjectionCheckpoint',
+      '[{"count":1}]',
+    ]);
+    expect(JSON.parse(text(checkpoint?.metadata ?? new Uint8Array()))).toMatchObject({ $v: '6:-1:0:4' });
+    write(store, 'order-2', 'OrderPlaced');
+    await settled(store);
+    expect(await countOf(target, 'orders')).toBe(1);
+    await manager.enable('orders', undefined);
+    await settled(store);
+    expect((await statusOf(manager, 'orders')).status).toBe('Running');
+    expect(await countOf(target, 'orders')).toBe(2);
+    await manager.disable('orders', false, undefined);
+    expect((await statusOf(manager, 'orders')).status).toBe('Stopped');
+    expect(
+      recordsOf(store, '$projections-orders').map((r) => JSON.parse(text(r.data)) as unknown),
+    ).toMatchObject([
+      { enabled: true, version: 0 },
+      { version: 1 },
+      { enabled: true, version: 2 },
+      { version: 3 },
+    ]);
+  });
+
+  test('reset starts a new epoch and recomputes the state from the beginning', async () => {
+    const target = started();
+    const { store, manager } = target;
+    write(store, 'order-1', 'OrderPlaced');
+    await manager.create(
+      continuous(
+        'orders',
+        `fromAll().when({ $init: () => ({ count: 0 }), OrderPlaced: (s) => { s.count += 10; } })`,
+      ),
+      undefined,
+    );
+    await settled(store);
+    await manager.update('orders', ALL_COUNTER, undefined, undefined);
+    write(store, 'order-2', 'OrderPlaced');
+    await settled(store);
+    expect(await countOf(target, 'orders')).toBe(11);
+    await manager.reset('orders', true, undefined);
+    await settled(store);
+    expect(await countOf(target, 'orders')).toBe(2);
+    const statistics = await statusOf(manager, 'orders');
+    expect([statistics.status, statistics.version, statistics.epoch]).toEqual(['Running', 2n, 2n]);
+  });
+
+  test('update changes the query and keeps the state it had', async () => {
+    const target = started();
+    const { store, manager } = target;
+    write(store, 'order-1', 'OrderPlaced');
+    await manager.create(continuous('orders', ALL_COUNTER), undefined);
+    await settled(store);
+    await manager.update(
+      'orders',
+      `fromAll().when({ $init: () => ({ count: 0 }), OrderPlaced: (s) => { s.count += 100; } })`,
+      undefined,
+      undefined,
+    );
+    write(store, 'order-2', 'OrderPlaced');
+    await settled(store);
+    expect(await countOf(target, 'orders')).toBe(101);
+    const definitions = recordsOf(store, '$projections-orders');
+    expect(JSON.parse(text(definitions.at(-1)?.data ?? new Uint8Array()))).toMatchObject({
+      query: expect.stringContaining('100') as unknown,
+    });
+  });
+
+  test('delete needs a stopped projection; afterwards the name is free', async () => {
+    const { store, manager } = started();
+    await manager.create(continuous('orders', ALL_COUNTER), undefined);
+    await expect(manager.delete('orders', NO_STREAMS, undefined)).rejects.toEqual(
+      new ProjectionManagementError(
+        'invalid',
+        "Cannot delete a projection that hasn't been stopped or faulted.",
+      ),
+    );
+    await expect(manager.delete('$by_category', NO_STREAMS, undefined)).rejects.toEqual(
+      new ProjectionManagementError(
+        'invalid',
+        "We currently don't allow for the deletion of System Projections.",
+      ),
+    );
+    write(store, 'order-1', 'OrderPlaced');
+    await settled(store);
+    await manager.disable('orders', true, undefined);
+    await manager.delete('orders', { ...NO_STREAMS, deleteCheckpointStream: true }, undefined);
+    await expect(manager.statistics({ name: 'orders' })).rejects.toMatchObject({ kind: 'not-found' });
+    const last = recordsOf(store, '$projections-$all').at(-1);
+    expect([last?.eventType, text(last?.data ?? new Uint8Array())]).toEqual(['$ProjectionDeleted', 'orders']);
+    expect(store.readStream('$projections-orders-checkpoint').kind).not.toBe('found');
+    await manager.create(continuous('orders', ALL_COUNTER), undefined);
+    expect((await statusOf(manager, 'orders')).status).toBe('Running');
+  });
+});
+
+describe('restarts', () => {
+  test('a durable node keeps its projections, their state and their enabled setting', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'projections-'));
+    try {
+      const first = startNode({ runProjections: 'all', startStandardProjections: true }, dataDir);
+      await first.manager.create(continuous('orders', ALL_COUNTER), undefined);
+      await first.manager.create(continuous('paused', ALL_COUNTER), undefined);
+      write(first.store, 'order-1', 'OrderPlaced');
+      await settled(first.store);
+      await first.manager.disable('paused', true, undefined);
+      write(first.store, 'order-2', 'OrderPlaced');
+      await settled(first.store);
+      first.close();
+      const second = startNode({ runProjections: 'all', startStandardProjections: true }, dataDir);
+      node = second;
+      expect(await countOf(second, 'orders')).toBe(2);
+      expect((await statusOf(second.manager, 'orders')).status).toBe('Running');
+      expect((await statusOf(second.manager, 'paused')).status).toBe('Stopped');
+      expect(await countOf(second, 'paused')).toBe(1);
+      write(second.store, 'order-3', 'OrderPlaced');
+      await settled(second.store);
+      expect(await countOf(second, 'orders')).toBe(3);
+      expect(recordsOf(second.store, '$projections-orders-result')).toEqual([]);
+    } finally {
+      node?.close();
+      node = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('restartSubsystem takes every projection up again from the log', async () => {
+    const target = started();
+    const { store, manager } = target;
+    await manager.create(continuous('orders', ALL_COUNTER), undefined);
+    write(store, 'order-1', 'OrderPlaced');
+    await settled(store);
+    await manager.restartSubsystem();
+    write(store, 'order-2', 'OrderPlaced');
+    await settled(store);
+    expect(await countOf(target, 'orders')).toBe(2);
+    expect((await statusOf(manager, '$by_category')).status).toBe('Running');
   });
 });

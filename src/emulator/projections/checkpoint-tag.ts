@@ -115,3 +115,17 @@ export function isAtOrBefore(tag: CheckpointTag, position: bigint, stream: strin
   const last = tag.streams.get(stream);
   return last !== undefined && number <= last;
 }
+
+/**
+ * Whether `written` is at or past `tag` for the same projection and epoch: an event a projection wrote there
+ * already (the server's EmittedStream skips such events when a projection goes over the same input again).
+ */
+export function alreadyWrittenAt(written: string, version: ProjectionVersion, tag: CheckpointTag): boolean {
+  const parsed = parseTaggedMetadata(written);
+  if (parsed === undefined || parsed.version.projectionId !== version.projectionId) return false;
+  if (parsed.version.epoch < version.epoch) return false;
+  const last = parsed.tag;
+  if (tag.mode === 'position') return last.mode === 'position' && last.position >= tag.position;
+  if (last.mode !== 'streams') return false;
+  return [...tag.streams].every(([stream, number]) => (last.streams.get(stream) ?? -1n) >= number);
+}

@@ -24,9 +24,7 @@ export const SANDBOX_PRELUDE = String.raw`
   var handlers = Object.create(null);
   var hooks = { init: null, initShared: null, any: null, deleted: null, partition: null, created: [] };
   var transforms = [];
-  var emitted = [];
-  var states = new Map();
-  var shared = undefined;
+  var emitted = [], states = new Map(), shared;
 
   function addHandler(name, fn) {
     switch (name) {
@@ -86,10 +84,7 @@ export const SANDBOX_PRELUDE = String.raw`
     },
     transformBy: function (fn) { return addTransform('transformBy', 'transform', fn); },
     filterBy: function (fn) { return addTransform('filterBy', 'filter', fn); },
-    $defines_state_transform: function () {
-      def.definesStateTransform = true; def.producesResults = true;
-      return undefined;
-    }
+    $defines_state_transform: function () { def.definesStateTransform = true; def.producesResults = true; }
   };
   function addTransform(step, kind, fn) {
     if (typeof fn !== 'function') throw badArg('expected function');
@@ -105,9 +100,7 @@ export const SANDBOX_PRELUDE = String.raw`
 
   var definitions = {
     options: function (opts) {
-      if (opts === null || typeof opts !== 'object') return undefined;
-      Object.keys(opts).forEach(function (key) { setOption(key, opts[key]); });
-      return undefined;
+      if (opts !== null && typeof opts === 'object') Object.keys(opts).forEach(function (k) { setOption(k, opts[k]); });
     },
     fromStream: function (stream) {
       if (typeof stream !== 'string') throw badArg('stream');
@@ -215,14 +208,12 @@ export const SANDBOX_PRELUDE = String.raw`
       linkedStream = requireText(linkedStream, 'linkedStreamId');
       emitted.push({ kind: 'emit', stream: stream, eventType: '$@', isJson: false, data: linkedStream, extra: [] });
     },
-    copyTo: function () { return undefined; },
-    log: function () { return undefined; }
+    copyTo: function () { return undefined; }, log: function () { return undefined; }
   };
-  Object.keys(io).forEach(function (name) {
-    Object.defineProperty(global, name, { value: io[name], writable: true, configurable: true });
-  });
-  Object.keys(definitions).forEach(function (name) {
-    Object.defineProperty(global, name, { value: definitions[name], writable: true, configurable: true });
+  [io, definitions].forEach(function (group) {
+    Object.keys(group).forEach(function (name) {
+      Object.defineProperty(global, name, { value: group[name], writable: true, configurable: true });
+    });
   });
   Object.defineProperty(global, '__esdb', { value: makeHost(), writable: false, configurable: false });
 
@@ -242,8 +233,7 @@ export const SANDBOX_PRELUDE = String.raw`
     if (raw === undefined) return;
     var parsed, done = false;
     var get = function () {
-      if (!done) { parsed = raw === null ? null : JSON.parse(raw); done = true; }
-      return parsed;
+      if (!done) { parsed = raw === null ? null : JSON.parse(raw); done = true; } return parsed;
     };
     names.forEach(function (name) { Object.defineProperty(env, name, { get: get, enumerable: true }); });
   }
@@ -252,30 +242,22 @@ export const SANDBOX_PRELUDE = String.raw`
     return def.biState ? [state, shared] : state;
   }
   function keep(partition, value) {
-    if (def.biState && Array.isArray(value)) { states.set(partition, value[0]); shared = value[1]; }
-    else states.set(partition, value);
+    if (def.biState && Array.isArray(value)) { states.set(partition, value[0]); shared = value[1]; } else states.set(partition, value);
   }
   function output(partition) {
-    var out = { state: serialize(states.get(partition)), shared: def.biState ? serialize(shared) : null,
-      emitted: emitted };
-    emitted = [];
-    return JSON.stringify(out);
+    var out = { state: serialize(states.get(partition)), shared: def.biState ? serialize(shared) : null, emitted: emitted };
+    emitted = []; return JSON.stringify(out);
   }
 
   function makeHost() {
     return {
       compiled: function () {
         Object.keys(definitions).forEach(function (name) { delete global[name]; });
-        restrict('execution');
-        return JSON.stringify(def);
+        restrict('execution'); return JSON.stringify(def);
       },
-      init: function (partition) {
-        states.set(partition, hooks.init === null ? {} : hooks.init());
-        return serialize(states.get(partition));
-      },
+      init: function (p) { states.set(p, hooks.init === null ? {} : hooks.init()); return serialize(states.get(p)); },
       initShared: function () { shared = hooks.initShared === null ? {} : hooks.initShared(); },
       load: function (partition, text) { states.set(partition, text === null ? null : JSON.parse(text)); },
-      forget: function () { states = new Map(); shared = undefined; emitted = []; },
       partitionOf: function (fieldsJson) {
         if (hooks.partition === null) return null;
         var value = hooks.partition(envelopeOf(JSON.parse(fieldsJson)));

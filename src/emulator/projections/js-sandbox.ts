@@ -101,6 +101,7 @@ function messageOf(thrown: unknown, action: 'compile' | 'execute', allowedMs: nu
   return String(thrown);
 }
 
+/** One compiled query in its own context. */
 export class ProjectionSandbox {
   private readonly context: Context;
   readonly definition: QueryDefinition;
@@ -121,10 +122,12 @@ export class ProjectionSandbox {
     this.definition = JSON.parse(this.call('compiled') ?? 'null') as QueryDefinition;
   }
 
+  /** Starts a partition's state with `$init` (or `{}`); its state text. */
   init(partition: string): string | null {
     return this.call('init', partition);
   }
 
+  /** Starts the shared state of a bi-state query with `$initShared` (or `{}`). */
   initShared(): void {
     this.call('initShared');
   }
@@ -134,19 +137,17 @@ export class ProjectionSandbox {
     this.call('load', partition, state);
   }
 
-  /** Drops every partition's state (a reset). */
-  forget(): void {
-    this.call('forget');
-  }
-
+  /** The partition `partitionBy` names for the event; null when it names none. */
   partitionOf(fields: EnvelopeFields): string | null {
     return this.call('partitionOf', JSON.stringify(fields));
   }
 
+  /** Runs the event's handler (its type's, else `$any`) on the partition's state. */
   handle(partition: string, fields: EnvelopeFields): HandlerOutput {
     return JSON.parse(this.call('handle', partition, JSON.stringify(fields)) ?? 'null') as HandlerOutput;
   }
 
+  /** Runs `$deleted` for a deleted stream's partition. */
   deleted(partition: string, soft: boolean): HandlerOutput {
     return JSON.parse(this.call('deleted', partition, soft) ?? 'null') as HandlerOutput;
   }

@@ -40,6 +40,7 @@ export class ManagedProjection {
     private readonly enabledToRun: boolean,
   ) {}
 
+  /** Continuous, one-time or transient. */
   get mode(): PersistedState['mode'] {
     return this.persisted.mode;
   }
@@ -55,6 +56,7 @@ export class ManagedProjection {
     this.startOrLoadStopped();
   }
 
+  /** Enables and starts it (a running projection is left alone). */
   enable(): void {
     if (this.persisted.enabled && this.state === 'Running') return;
     this.stopCore(true);
@@ -77,6 +79,7 @@ export class ManagedProjection {
     this.startOrLoadStopped();
   }
 
+  /** A new query (and `emitEnabled` if given); it goes on from its checkpoint with it. */
   update(query: string, emitEnabled: boolean | undefined): void {
     this.stopCore(true);
     this.persist({ query, emitEnabled: emitEnabled ?? this.persisted.emitEnabled });
@@ -104,6 +107,7 @@ export class ManagedProjection {
     this.stopCore(true);
   }
 
+  /** Its statistics as the server reports them. */
   statistics(): ProjectionStatistics {
     const core = this.core;
     return statisticsOf({
@@ -111,7 +115,7 @@ export class ManagedProjection {
       mode: this.mode,
       state: this.state,
       enabled: this.persisted.enabled,
-      coreReported: this.coreReported && core !== undefined,
+      coreReported: this.coreReported,
       faultedReason: this.faultedReason,
       position: core === undefined ? '' : tagText(core.tag),
       lastCheckpoint: core?.lastCheckpoint === undefined ? '' : tagText(core.lastCheckpoint),
@@ -124,10 +128,12 @@ export class ManagedProjection {
     });
   }
 
+  /** The partition's state text, if it has one. */
   stateOf(partition: string): string | undefined {
     return this.core?.partitions.get(partition)?.state ?? undefined;
   }
 
+  /** The partition's result text, if it has one. */
   resultOf(partition: string): string | undefined {
     return this.core?.partitions.get(partition)?.result ?? undefined;
   }
@@ -175,7 +181,6 @@ export class ManagedProjection {
       core.load();
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
-      this.coreReported = true;
       this.faulted(error.message);
       return;
     }

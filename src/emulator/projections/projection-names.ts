@@ -31,8 +31,3 @@ export function partitionResultStreamOf(
   const pattern = definition.partitionResultStreamNamePattern ?? `${PREFIX}${name}-{0}-result`;
   return pattern.split('{0}').join(partition);
 }
-
-/** Whether `stream` is one the projection's own bookkeeping writes (so the name and prefix are taken). */
-export function isProjectionStream(stream: string, name: string): boolean {
-  return stream === definitionStreamOf(name) || stream.startsWith(`${PREFIX}${name}-`);
-}

@@ -40,6 +40,7 @@ export function statusText(input: Pick<StatisticsInput, 'state' | 'enabled' | 'c
   return input.state + suffix;
 }
 
+/** The statistics the server would report, fields it does not track here being zero or empty. */
 export function statisticsOf(input: StatisticsInput): ProjectionStatistics {
   const reported = input.coreReported;
   return {

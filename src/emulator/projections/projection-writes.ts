@@ -11,7 +11,12 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../store/event-store.js';
 import { LINK_EVENT_TYPE } from '../store/link-resolution.js';
 import { METADATA_EVENT_TYPE, metastreamOf } from '../store/stored-event.js';
-import { taggedMetadata, type CheckpointTag, type ProjectionVersion } from './checkpoint-tag.js';
+import {
+  alreadyWrittenAt,
+  taggedMetadata,
+  type CheckpointTag,
+  type ProjectionVersion,
+} from './checkpoint-tag.js';
 import type { ScriptEmission } from './js-sandbox.js';
 
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
@@ -32,11 +37,17 @@ export interface WriteContext {
   readonly correlationId: string | undefined;
 }
 
+/** Writes for one projection through the store's append. */
 export class ProjectionWriter {
+  /** Per stream written for the record being processed (the tag it has): whether its writes are skipped. */
+  private touched = new Map<string, boolean>();
+  private touchedAt: CheckpointTag | undefined;
+
   constructor(private readonly store: EventStore) {}
 
   /** One emitted event; its stream gets its metadata first if the stream is new. */
   emit(emission: ScriptEmission, context: WriteContext): void {
+    if (this.writtenAlready(emission.stream, context)) return;
     this.ensureStarted(emission.stream);
     const metadata = taggedMetadata(
       context.version,
@@ -50,6 +61,7 @@ export class ProjectionWriter {
 
   /** A partition's new result (`null`: removed); a partition's result is also linked from the main stream. */
   result(stream: string, mainStream: string, result: string | null, context: WriteContext): void {
+    if (this.writtenAlready(stream, context)) return;
     const metadata = taggedMetadata(context.version, context.tag);
     this.ensureStarted(stream);
     const eventType = result === null ? 'ResultRemoved' : 'Result';
@@ -69,6 +81,26 @@ export class ProjectionWriter {
   ): void {
     const data = result === null ? `[${state ?? 'null'}]` : `[${state ?? 'null'},${result}]`;
     this.append(stream, eventType, true, data, taggedMetadata(context.version, context.tag));
+  }
+
+  /**
+   * Whether the stream's last event was written by this projection at this tag or later: after an abort or a
+   * crash the projection goes over input it had handled, and must not write the same events twice.
+   */
+  private writtenAlready(stream: string, context: WriteContext): boolean {
+    if (context.tag !== this.touchedAt) {
+      this.touched = new Map();
+      this.touchedAt = context.tag;
+    }
+    let skip = this.touched.get(stream);
+    if (skip === undefined) {
+      const view = this.store.readStream(stream);
+      const last = view.kind === 'found' ? view.events[view.lastEventNumber] : undefined;
+      const metadata = last === undefined ? '' : Buffer.from(last.metadata).toString('utf8');
+      skip = metadata !== '' && alreadyWrittenAt(metadata, context.version, context.tag);
+      this.touched.set(stream, skip);
+    }
+    return skip;
   }
 
   private ensureStarted(stream: string): void {

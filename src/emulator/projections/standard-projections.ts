@@ -24,6 +24,7 @@ export class StandardProjections {
 
   constructor(private readonly store: EventStore) {}
 
+  /** Whether `name` is a standard projection's. */
   has(name: string): boolean {
     return STANDARD_PROJECTIONS.some((projection) => projection.name === name);
   }
@@ -33,6 +34,7 @@ export class StandardProjections {
     return [...this.enabled];
   }
 
+  /** Enables or disables the named projections; the runner restarts if that changes what runs. */
   setEnabled(names: readonly string[], enabled: boolean): void {
     const before = this.enabled.size;
     for (const name of names) {
@@ -42,6 +44,7 @@ export class StandardProjections {
     if (this.enabled.size !== before) this.restartRunner();
   }
 
+  /** Stops them all, as the node stops. */
   stop(): void {
     this.savePositions();
     this.runner?.stop();
@@ -65,10 +68,12 @@ export class StandardProjections {
     }
   }
 
+  /** The statistics of all five, in creation order. */
   statistics(): ProjectionStatistics[] {
     return STANDARD_PROJECTIONS.map((projection) => this.statisticsOf(projection));
   }
 
+  /** One projection's statistics. */
   statisticsOf(projection: StandardProjection): ProjectionStatistics {
     const running = this.enabled.has(projection.name);
     const position =

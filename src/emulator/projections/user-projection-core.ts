@@ -10,23 +10,25 @@ import type { StoredEvent } from '../store/stored-event.js';
 import {
   advance,
   isAtOrBefore,
-  tagText,
   zeroTag,
   type CheckpointTag,
   type ProjectionVersion,
 } from './checkpoint-tag.js';
-import {
-  PARTITION_CHECKPOINT_EVENT_TYPE,
-  PROJECTION_CHECKPOINT_EVENT_TYPE,
-  recoverCheckpoint,
-} from './checkpoint-recovery.js';
+import { recoverCheckpoint } from './checkpoint-recovery.js';
 import { ProjectionSandbox, ScriptError, type HandlerOutput } from './js-sandbox.js';
 import { correlationIdToCarry } from './metadata-values.js';
 import type { ProjectionMode } from './projection-management.js';
-import { checkpointStreamOf, partitionCheckpointStreamOf } from './projection-names.js';
-import { ProjectionWriter } from './projection-writes.js';
-import { envelopeFieldsOf, sourceEventOf, type SourceEvent } from './user-projection-input.js';
+import { ProjectionWriter, type WriteContext } from './projection-writes.js';
+import { EMIT_NOT_ALLOWED, faultOf } from './projection-faults.js';
+import { writeCheckpoint } from './user-projection-checkpoint.js';
+import {
+  deletedStreamOf,
+  envelopeFieldsOf,
+  sourceEventOf,
+  type SourceEvent,
+} from './user-projection-input.js';
 import { ResultPublisher } from './user-projection-results.js';
+import type { PartitionState } from './user-projection-checkpoint.js';
 
 /** What a core needs to know of its managed projection. */
 export interface CoreConfig {
@@ -43,20 +45,12 @@ export interface CoreListener {
   completed(): void;
 }
 
-/** One partition's state and result as JSON text (null: none). */
-export interface PartitionState {
-  state: string | null;
-  result: string | null;
-}
-
 /** ProjectionConsts.CheckpointHandledThreshold: events handled between two checkpoints. */
 const CHECKPOINT_HANDLED_THRESHOLD = 4000;
 /** Records handled per turn of the event loop, so a long backlog does not hold up the node's calls. */
 const RECORDS_PER_TURN = 256;
-/** The handler type the server names in fault messages (EventProcessingProjectionProcessingPhase.cs). */
-const HANDLER_TYPE = 'EventStore.Projections.Core.Services.Interpreted.JintProjectionStateHandler';
-const EMIT_NOT_ALLOWED = "'emit' is not allowed by the projection/configuration/mode";
 
+/** Runs one user projection's query over the log. */
 export class UserProjectionCore {
   readonly partitions = new Map<string, PartitionState>();
   tag: CheckpointTag;
@@ -135,10 +129,6 @@ export class UserProjectionCore {
     if (wasRunning && writeCheckpoint) this.writeCheckpoint();
   }
 
-  get running(): boolean {
-    return this.stopListening !== undefined;
-  }
-
   private schedule(): void {
     if (this.scheduled !== undefined || this.stopListening === undefined) return;
     this.scheduled = setImmediate(() => {
@@ -160,8 +150,8 @@ export class UserProjectionCore {
         this.handleRecord(record);
       }
     } catch (error) {
-      if (!(error instanceof ScriptError)) throw error;
-      this.fault(error.message);
+      // Anything else that fails (a write the store refuses, say) faults the projection too, as on the server.
+      this.fault(error instanceof Error ? error.message : String(error));
       return;
     } finally {
       this.processingMs += performance.now() - started;
@@ -174,49 +164,73 @@ export class UserProjectionCore {
 
   private handleRecord(record: StoredEvent): void {
     if (isAtOrBefore(this.tag, record.position, record.streamName, record.eventNumber)) return;
+    const tag = advance(this.tag, record.position, record.streamName, record.eventNumber);
+    const deleted = deletedStreamOf(record, this.sandbox.definition, this.sources);
+    if (deleted !== undefined) this.partitionDeleted(deleted, tag);
     const source = sourceEventOf(this.store, record, this.sandbox.definition, this.sources);
     if (source === undefined) return;
-    const tag = advance(this.tag, record.position, record.streamName, record.eventNumber);
+    let handled: { partition: string; output: HandlerOutput } | undefined;
     try {
-      this.process(source, tag);
+      handled = this.process(source);
     } catch (error) {
-      if (!(error instanceof ScriptError)) throw error;
-      throw new ScriptError(
-        `The ${this.config.name} projection failed to process an event.\r\nHandler: ${HANDLER_TYPE}\r\n` +
-          `Event Position: ${tagText(tag)}\r\n\r\nMessage:\r\n\r\n${error.message}`,
-      );
+      throw faultOf(error, `The ${this.config.name} projection failed to process an event.`, tag);
+    }
+    if (handled !== undefined) {
+      const { input } = source;
+      const correlationId = correlationIdToCarry(input.isJson, input.metadata);
+      const context = { version: this.config.version, tag, causedBy: input.eventId, correlationId };
+      this.apply(handled.partition, handled.output, context);
     }
     this.tag = tag;
   }
 
-  private process(source: SourceEvent, tag: CheckpointTag): void {
+  /** The `$deleted` handler gets the partition's state; what it does to it is the new state (ProcessPartitionDeleted). */
+  private partitionDeleted(partition: string, tag: CheckpointTag): void {
+    let output: HandlerOutput;
+    try {
+      if (!this.partitions.has(partition)) this.initPartition(partition);
+      output = this.sandbox.deleted(partition, false);
+    } catch (error) {
+      throw faultOf(
+        error,
+        `The ${this.config.name} projection failed to process a delete partition notification.`,
+        tag,
+      );
+    }
+    this.apply(partition, output, {
+      version: this.config.version,
+      tag,
+      causedBy: undefined,
+      correlationId: undefined,
+    });
+  }
+
+  /** Runs the handler: the partition and what it returned, or undefined when no handler ran. */
+  private process(source: SourceEvent): { partition: string; output: HandlerOutput } | undefined {
     const definition = this.sandbox.definition;
     const partition = definition.byStream
       ? source.input.eventStream
       : definition.byCustomPartitions
         ? this.sandbox.partitionOf(envelopeFieldsOf(source, '', definition))
         : '';
-    if (partition === null) return;
+    if (partition === null) return undefined;
     if (!this.partitions.has(partition)) this.initPartition(partition);
     this.eventsProcessed += 1n;
     this.handledSinceCheckpoint += 1;
-    if (source.emptyData) return;
-    const output = this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition));
-    this.apply(partition, output, source, tag);
+    if (source.emptyData) return undefined;
+    return {
+      partition,
+      output: this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition)),
+    };
   }
 
-  private apply(partition: string, output: HandlerOutput, source: SourceEvent, tag: CheckpointTag): void {
+  /** Takes the handler's output: a projection that may not emit faults with the server's own reason. */
+  private apply(partition: string, output: HandlerOutput, context: WriteContext): void {
     if (output.emitted.length > 0 && !this.config.emitEnabled) throw new ScriptError(EMIT_NOT_ALLOWED);
     const previous = this.partitions.get(partition);
     const result = this.resultOf(partition, output.state);
     this.partitions.set(partition, { state: output.state, result });
     this.dirty.add(partition);
-    const context = {
-      version: this.config.version,
-      tag,
-      causedBy: source.input.eventId,
-      correlationId: correlationIdToCarry(source.input.isJson, source.input.metadata),
-    };
     for (const emission of output.emitted) this.writer.emit(emission, context);
     if (this.checkpointsEnabled && previous?.result !== result)
       this.results.publish(partition, result, context);
@@ -239,24 +253,10 @@ export class UserProjectionCore {
       causedBy: undefined,
       correlationId: undefined,
     };
-    const transform = this.sandbox.definition.definesStateTransform;
-    for (const partition of this.dirty) {
-      if (partition === '') continue;
-      const entry = this.partitions.get(partition);
-      const stream = partitionCheckpointStreamOf(this.config.name, partition);
-      const result = transform ? (entry?.result ?? null) : null;
-      this.writer.checkpoint(stream, PARTITION_CHECKPOINT_EVENT_TYPE, entry?.state ?? null, result, context);
-    }
-    const root = this.partitions.get('');
-    const rootResult = transform ? (root?.result ?? null) : null;
-    const stream = checkpointStreamOf(this.config.name);
-    this.writer.checkpoint(
-      stream,
-      PROJECTION_CHECKPOINT_EVENT_TYPE,
-      root?.state ?? null,
-      rootResult,
+    writeCheckpoint(this.writer, this.config.name, this.partitions, this.dirty, {
       context,
-    );
+      withResults: this.sandbox.definition.definesStateTransform,
+    });
     this.dirty = new Set();
     this.handledSinceCheckpoint = 0;
     this.lastCheckpoint = this.tag;

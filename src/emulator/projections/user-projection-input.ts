@@ -9,6 +9,7 @@
  */
 import type { EventStore } from '../store/event-store.js';
 import type { StoredEvent } from '../store/stored-event.js';
+import { streamDeletionOf } from './stream-deleted.js';
 import type { EnvelopeFields, QueryDefinition } from './js-sandbox.js';
 import { passesAllStreamSource, projectionInputOf, type ProjectionInput } from './projection-input.js';
 
@@ -72,4 +73,24 @@ export function envelopeFieldsOf(
     category: definition.allStreams ? null : source.category,
     sequenceNumber: Number(input.eventNumber),
   };
+}
+
+/**
+ * The stream a record deletes, for a `fromAll().foreachStream()` query with a `$deleted` handler: the
+ * server's reader tells such a projection of each deleted stream (EventFilter.cs `PassesDeleteNotification`,
+ * Standard/StreamDeletedHelper.cs). Undefined for other records and other queries.
+ */
+export function deletedStreamOf(
+  record: StoredEvent,
+  definition: QueryDefinition,
+  sources: readonly string[] | undefined,
+): string | undefined {
+  if (!definition.handlesDeletedNotifications || !definition.byStream || sources !== undefined)
+    return undefined;
+  const deletion = streamDeletionOf(
+    record.streamName,
+    record.eventType,
+    Buffer.from(record.data).toString('utf8'),
+  );
+  return deletion.deleted && !deletion.stream.startsWith('$') ? deletion.stream : undefined;
 }

@@ -7,6 +7,7 @@ import type { QueryDefinition } from './js-sandbox.js';
 import { partitionResultStreamOf, resultStreamOf } from './projection-names.js';
 import type { ProjectionWriter, WriteContext } from './projection-writes.js';
 
+/** Writes one projection's results. */
 export class ResultPublisher {
   constructor(
     private readonly writer: ProjectionWriter,
