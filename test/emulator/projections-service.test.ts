@@ -1,32 +1,14 @@
 // The emulator's Projections service: how requests reach the projection manager and how its refusals reach
 // the wire (docs/protocol.md §3.17.1; server: ProjectionManagement.*.cs), against a scripted manager.
-import { ClientError, createChannel, createClient, type Metadata, Status } from 'nice-grpc';
-import { startEmulator } from '../../src/emulator/index.js';
-import { ProjectionsDefinition } from '../../src/generated/projections.js';
-import { ServerFeaturesDefinition } from '../../src/generated/serverfeatures.js';
+import { type Metadata, Status } from 'nice-grpc';
 import type { ProjectionStatistics } from '../../src/emulator/projections/projection-management.js';
 import {
-  basic,
+  collect,
+  failure,
   type FakeManagerNode,
   ProjectionManagementError,
   serveFakeManager,
 } from './projections-support.js';
-
-async function failure(call: () => Promise<unknown>): Promise<ClientError> {
-  try {
-    await call();
-  } catch (error: unknown) {
-    if (error instanceof ClientError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 /** A one-time projection's generated name. */
 const UUID_PATTERN: unknown = expect.stringMatching(
@@ -319,92 +301,5 @@ describe('insecure node: refusals as the server answers them', () => {
   test('a request without options throws in the handler', async () => {
     const error = await failure(() => node.client.enable({}));
     expect([error.code, error.details]).toEqual([Status.UNKNOWN, 'Exception was thrown by handler.']);
-  });
-});
-
-describe('secure node: permissions', () => {
-  let node: FakeManagerNode;
-  beforeAll(async () => {
-    node = await serveFakeManager(true);
-  });
-  afterAll(() => node.stop());
-
-  test('the anonymous user may do nothing', async () => {
-    const { client } = node;
-    const calls: (() => Promise<unknown>)[] = [
-      () => client.create({ options: { mode: { $case: 'transient', value: { name: 'p' } }, query: 'q' } }),
-      () =>
-        client.update({
-          options: { name: 'p', query: 'q', emitOption: { $case: 'noEmitOptions', value: {} } },
-        }),
-      () => client.delete({ options: { name: 'p' } }),
-      () => collect(client.statistics({ options: { mode: { $case: 'all', value: {} } } })),
-      () => client.enable({ options: { name: 'p' } }),
-      () => client.disable({ options: { name: 'p' } }),
-      () => client.reset({ options: { name: 'p' } }),
-      () => client.state({ options: { name: 'p' } }),
-      () => client.result({ options: { name: 'p' } }),
-      () => client.restartSubsystem({}),
-    ];
-    for (const call of calls) {
-      const error = await failure(call);
-      expect([error.code, error.details]).toEqual([Status.PERMISSION_DENIED, 'Access Denied']);
-    }
-    expect(node.manager.calls).toEqual([]);
-  });
-
-  test('ops may delete and restart; calls run as the authenticated user', async () => {
-    const { client, manager } = node;
-    await client.delete({ options: { name: 'p' } }, { metadata: basic('ops') });
-    await client.restartSubsystem({}, { metadata: basic('ops') });
-    await client.enable({ options: { name: 'p' } }, { metadata: basic('admin') });
-    expect(manager.calls.map((call) => [call.operation, call.args.at(-1)])).toEqual([
-      ['delete', 'ops'],
-      ['restartSubsystem', undefined],
-      ['enable', 'admin'],
-    ]);
-  });
-});
-
-describe('which nodes serve Projections', () => {
-  test('a node with a projection manager lists the methods; Create has track_emitted_streams', async () => {
-    const node = await serveFakeManager(false);
-    try {
-      const features = createClient(ServerFeaturesDefinition, node.channel);
-      const { methods } = await features.getSupportedMethods({});
-      const listed = methods.filter(
-        (method) => method.serviceName === 'event_store.client.projections.projections',
-      );
-      expect(listed.map((method) => [method.methodName, method.features])).toEqual([
-        ['create', ['track_emitted_streams']],
-        ['update', []],
-        ['delete', []],
-        ['statistics', []],
-        ['disable', []],
-        ['enable', []],
-        ['reset', []],
-        ['state', []],
-        ['result', []],
-        ['restartsubsystem', []],
-      ]);
-    } finally {
-      await node.stop();
-    }
-  });
-
-  test('a node that runs no projections answers UNIMPLEMENTED and does not list the service', async () => {
-    const emulator = await startEmulator();
-    const channel = createChannel(`${emulator.host}:${emulator.port}`);
-    try {
-      const { methods } = await createClient(ServerFeaturesDefinition, channel).getSupportedMethods({});
-      expect(methods.filter((method) => method.serviceName.includes('projections'))).toEqual([]);
-      const error = await failure(() =>
-        createClient(ProjectionsDefinition, channel).enable({ options: { name: 'p' } }),
-      );
-      expect(error.code).toBe(Status.UNIMPLEMENTED);
-    } finally {
-      channel.close();
-      await emulator.stop();
-    }
   });
 });

@@ -1,7 +1,14 @@
 // Helpers for the Projections service tests: a node served with a scripted projection manager, and a raw
 // nice-grpc client of the generated definition.
 import { randomUUID } from 'node:crypto';
-import { ChannelCredentials, createChannel, createClient, Metadata, type Channel } from 'nice-grpc';
+import {
+  ChannelCredentials,
+  ClientError,
+  createChannel,
+  createClient,
+  Metadata,
+  type Channel,
+} from 'nice-grpc';
 import { ProjectionsDefinition, type ProjectionsClient } from '../../src/generated/projections.js';
 import { DEFAULT_MAX_APPEND_SIZE, EmulatorNode } from '../../src/emulator/node.js';
 import {
@@ -110,6 +117,24 @@ export async function serveFakeManager(secure: boolean): Promise<FakeManagerNode
 /** Basic credentials of a built-in account (password `changeit`). */
 export function basic(user: string): Metadata {
   return Metadata({ authorization: `Basic ${Buffer.from(`${user}:changeit`).toString('base64')}` });
+}
+
+/** The ClientError a call fails with; fails the test if it succeeds. */
+export async function failure(call: () => Promise<unknown>): Promise<ClientError> {
+  try {
+    await call();
+  } catch (error: unknown) {
+    if (error instanceof ClientError) return error;
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+/** Every message of a server stream. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
 }
 
 export { ProjectionManagementError };
