@@ -4,7 +4,7 @@
  * this last link adds the management of persistent subscription groups.
  */
 import { contextOf } from './facade/client-core.js';
-import { SubscriptionsClient } from './facade/subscriptions-client.js';
+import { ProjectionsClient } from './facade/projections-client.js';
 import { deleteSubscription, type DeleteSubscriptionOptions } from './subscriptions/delete-subscription.js';
 import {
   getSubscriptionInfo,
@@ -36,7 +36,7 @@ import { updateSubscription, type UpdateSubscriptionOptions } from './subscripti
  * default deadline (`defaultDeadline`, 10 s); reads and subscriptions have none unless `timeout` is given. Bad
  * arguments throw a TypeError or RangeError before anything is sent.
  */
-export class EsdbClient extends SubscriptionsClient {
+export class EsdbClient extends ProjectionsClient {
   /**
    * Changes the given settings, or the start, of a persistent subscription group, and keeps the others as they
    * are: the server's update replaces them all, so the client first reads the group's current ones (as

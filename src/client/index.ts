@@ -80,6 +80,23 @@ export {
   TlsMismatchError,
 } from './errors/esdb-errors.js';
 export { ProtocolError } from './errors/protocol-error.js';
+export {
+  ProjectionNotFoundError,
+  ProjectionExistsError,
+  ProjectionOperationFailedError,
+} from './errors/projection-errors.js';
+export type { CreateProjectionOptions } from './projections/create-projection.js';
+export type { UpdateProjectionOptions } from './projections/update-projection.js';
+export type { DeleteProjectionOptions } from './projections/delete-projection.js';
+export type { GetProjectionStatisticsOptions } from './projections/get-projection-statistics.js';
+export type { GetProjectionStateOptions } from './projections/get-projection-state.js';
+export type { GetProjectionResultOptions } from './projections/get-projection-result.js';
+export type { EnableProjectionOptions } from './projections/enable-projection.js';
+export type { DisableProjectionOptions } from './projections/disable-projection.js';
+export type { ResetProjectionOptions } from './projections/reset-projection.js';
+export type { ProjectionNameOptions } from './projections/projection-call.js';
+export type { RestartProjectionsSubsystemOptions } from './projections/restart-projections-subsystem.js';
+export type { ProjectionStatistics } from './projections/projection-statistics.js';
 export { DiscoveryError } from './discovery/discovery-error.js';
 export type { ClusterMember, MemberState } from './discovery/cluster-member.js';
 export type { Endpoint } from './discovery/discovery-settings.js';

@@ -51,6 +51,10 @@ describe('the README examples', () => {
       'listSubscriptions',
       'replayParkedEvents',
       'deleteSubscription',
+      '$ce-order',
+      'createProjection',
+      'getProjectionState',
+      'getProjectionStatistics',
     ]) {
       expect(all).toContain(method);
     }
@@ -63,7 +67,8 @@ describe('the README examples', () => {
 });
 
 describe.each(MODES)('the README examples run (%s)', (mode) => {
-  const target = useClientTarget(mode);
+  // The Projections section needs a server that runs projections, the standard ones included.
+  const target = useClientTarget(mode, { runProjections: 'all', startStandardProjections: true });
 
   test('in order, as one program that exits by itself with status 0', async () => {
     const options = target().hostOptions;

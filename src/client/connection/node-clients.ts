@@ -5,6 +5,7 @@
 import { type Channel, type Client, createClientFactory } from 'nice-grpc';
 import { GossipDefinition } from '../../generated/gossip.js';
 import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
+import { ProjectionsDefinition } from '../../generated/projections.js';
 import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
 import { StreamsDefinition } from '../../generated/streams.js';
 import { callPipeline, type CallPipelineSettings, type PipelineCallOptions } from '../calls/call-pipeline.js';
@@ -27,6 +28,8 @@ export interface NodeClients {
   readonly persistent: Client<typeof PersistentSubscriptionsDefinition, PipelineCallOptions>;
   /** PersistentSubscriptions.Read with the client's own response decoder. */
   readonly persistentReads: Client<PersistentReadDefinition, PipelineCallOptions>;
+  /** Projections service (§3.17.1). */
+  readonly projections: Client<typeof ProjectionsDefinition, PipelineCallOptions>;
   /** The node's appends over its one long-lived Streams.BatchAppend call (§3.5). */
   readonly appends: BatchAppender;
   /** Gossip service. */
@@ -51,6 +54,7 @@ export function nodeClientsOn(
     reads: factory.create(StreamsReadDefinition, channel),
     persistent: factory.create(PersistentSubscriptionsDefinition, channel),
     persistentReads: factory.create(PersistentReadDefinition, channel),
+    projections: factory.create(ProjectionsDefinition, channel),
     appends: new BatchAppender(
       (requests) => batchAppends.batchAppend(requests, { longLived: true }),
       settings.defaultDeadline,

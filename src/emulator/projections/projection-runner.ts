@@ -56,6 +56,11 @@ export class ProjectionRunner {
     this.schedule();
   }
 
+  /** Log position of the last record the projection has handled; -1 before any. */
+  positionOf(projectionId: number): bigint {
+    return this.handledUpTo.get(projectionId) ?? -1n;
+  }
+
   stop(): void {
     this.stopListening?.();
     this.stopListening = undefined;

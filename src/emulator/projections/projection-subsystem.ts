@@ -1,106 +1,26 @@
 /**
- * The projection subsystem of an emulated node, as the server's `--run-projections` and
- * `--start-standard-projections` set it up (24.10: Configuration/ClusterVNodeOptions.cs, defaults None and
- * false; EventStore.Projections.Core/ProjectionsSubsystem.cs; Services/Management/ProjectionManager.cs).
- *
- * - `none`: no subsystem; nothing is written.
- * - `system` or `all`: at start the manager registers itself and the five standard projections in
- *   `$projections-$all`, created stopped. `system` runs only projections whose names start with `$`; `all` would
- *   also run user projections, which the emulator does not have yet, so both behave alike here.
- * - `startStandardProjections` (with `system` or `all`): the standard projections are enabled at start and
- *   build `$streams`, `$category-…`, `$ce-…`, `$et-…` and `$bc-…` from the whole log.
+ * The projection subsystem a node starts: its projection manager (projection-manager.ts), which registers and
+ * runs the standard projections and the user projections as the options ask (projection-options.ts).
  */
-import { randomUUID } from 'node:crypto';
-
 import type { EventStore } from '../store/event-store.js';
-import type { ProposedEvent } from '../store/stored-event.js';
-import { ProjectionRunner } from './projection-runner.js';
-import { STANDARD_PROJECTIONS } from './standard-handlers.js';
+import type { ProjectionOptions } from './projection-options.js';
+import { createProjectionManager, type ProjectionManager } from './projection-manager.js';
 
-/** Which projections a node runs, as the server's `RunProjections` option. */
-export type RunProjections = 'none' | 'system' | 'all';
-
-/** The node options that concern projections. */
-export interface ProjectionOptions {
-  /**
-   * Which projections run, as the server's `--run-projections`: `none` (the default) writes and runs nothing;
-   * `system` and `all` start the projection subsystem, which registers the standard projections in
-   * `$projections-$all` (user projections are not modelled yet, so `all` behaves as `system`).
-   */
-  readonly runProjections?: RunProjections;
-  /**
-   * Enables the standard projections at start (`$streams`, `$stream_by_category`, `$by_category`,
-   * `$by_event_type`, `$by_correlation_id`), as the server's `--start-standard-projections`. Needs
-   * `runProjections` `system` or `all`. Default `false`.
-   */
-  readonly startStandardProjections?: boolean;
-}
-
-/** The running subsystem; stopping it stops the projections (their output stays in the log). */
-export interface ProjectionSubsystem {
-  stop(): void;
-}
-
-const RUN_PROJECTIONS: readonly RunProjections[] = ['none', 'system', 'all'];
-
-/** The stream where the manager registers projections (ProjectionNamesBuilder.ProjectionsRegistrationStream). */
-export const PROJECTIONS_REGISTRATION_STREAM = '$projections-$all';
-
-/** Refuses option values the server would not start with, naming the option. */
-export function checkProjectionOptions(options: ProjectionOptions): void {
-  const { runProjections, startStandardProjections } = options;
-  if (runProjections !== undefined && !RUN_PROJECTIONS.includes(runProjections)) {
-    throw new RangeError(
-      `startEmulator: runProjections must be 'none', 'system' or 'all', got ${JSON.stringify(runProjections)}`,
-    );
-  }
-  if (startStandardProjections !== undefined && typeof startStandardProjections !== 'boolean') {
-    throw new TypeError('startEmulator: startStandardProjections must be a boolean');
-  }
-}
-
-function registrationEvent(eventType: string, data: string): ProposedEvent {
-  return {
-    eventId: randomUUID(),
-    eventType,
-    isJson: false,
-    data: new Uint8Array(Buffer.from(data, 'utf8')),
-    metadata: new Uint8Array(0),
-  };
-}
+export {
+  checkProjectionOptions,
+  PROJECTIONS_REGISTRATION_STREAM,
+  type ProjectionOptions,
+  type ProjectionSubsystem,
+  type RunProjections,
+} from './projection-options.js';
 
 /**
- * What a node writes when its projection manager first starts on an empty `$projections-$all`
- * (ProjectionManager.cs `WriteProjectionsInitialized`, then `CreateSystemProjections` posting one batch that
- * `PostNewProjections` writes as one append): `$ProjectionsInitialized` with no data, then one
- * `$ProjectionCreated` per standard projection whose data is its name. A log that has them already is left alone.
+ * Starts the subsystem the options ask for on `store`; undefined when projections are off. The value is the
+ * node's projection manager, which the Projections service calls.
  */
-function registerStandardProjections(store: EventStore): void {
-  if (store.lastEventNumberOf(PROJECTIONS_REGISTRATION_STREAM) !== -1) return;
-  store.append(PROJECTIONS_REGISTRATION_STREAM, { kind: 'no-stream' }, [
-    registrationEvent('$ProjectionsInitialized', ''),
-  ]);
-  store.append(
-    PROJECTIONS_REGISTRATION_STREAM,
-    { kind: 'revision', revision: 0n },
-    STANDARD_PROJECTIONS.map((projection) => registrationEvent('$ProjectionCreated', projection.name)),
-  );
-}
-
-/** Starts the subsystem the options ask for on `store`; undefined when projections are off. */
 export function startProjectionSubsystem(
   store: EventStore,
   options: ProjectionOptions,
-): ProjectionSubsystem | undefined {
-  checkProjectionOptions(options);
-  if ((options.runProjections ?? 'none') === 'none') return undefined;
-  registerStandardProjections(store);
-  if (options.startStandardProjections !== true) return { stop: () => undefined };
-  const runner = new ProjectionRunner(store, STANDARD_PROJECTIONS);
-  runner.start();
-  return {
-    stop: () => {
-      runner.stop();
-    },
-  };
+): ProjectionManager | undefined {
+  return createProjectionManager(store, options);
 }

@@ -1,14 +1,17 @@
 import { GossipDefinition } from '../../generated/gossip.js';
 import { PersistentSubscriptionsDefinition } from '../../generated/persistent.js';
+import { ProjectionsDefinition } from '../../generated/projections.js';
 import { ServerFeaturesDefinition } from '../../generated/serverfeatures.js';
 import { StreamsDefinition } from '../../generated/streams.js';
 import { persistentSubscriptionsOnLeader } from '../cluster/persistent-subscriptions-on-leader.js';
 import { GrpcServer, type TlsIdentity } from '../grpc/grpc-server.js';
 import type { EmulatorNode } from '../node.js';
 import { persistentSubscriptionsOf } from '../persistent/registry-of-node.js';
+import type { ProjectionManagement } from '../projections/projection-management.js';
 import { createGossipService } from '../services/gossip.js';
 import { emulatorPersistentSubscriptionsDefinition } from '../services/persistent-subscriptions/definition.js';
 import { createPersistentSubscriptionsService } from '../services/persistent-subscriptions/index.js';
+import { createProjectionsService } from '../services/projections/index.js';
 import { createServerFeaturesService } from '../services/server-features.js';
 import { emulatorStreamsDefinition } from '../services/streams/definition.js';
 import { createStreamsService } from '../services/streams/index.js';
@@ -36,6 +39,11 @@ export interface NodeServerOptions {
   readonly secure: boolean;
   /** The node's certificate and key; required when `secure`. */
   readonly tls?: TlsIdentity;
+  /**
+   * The node's projection manager when it runs projections; the Projections service is served only then, as
+   * the server maps it only with its projections subsystem (§3.17.1).
+   */
+  readonly projections?: ProjectionManagement | undefined;
 }
 
 /** A node's listening gRPC server. */
@@ -51,8 +59,8 @@ export interface NodeServer {
 }
 
 /**
- * Serves one node's client services (Streams, PersistentSubscriptions, Gossip, ServerFeatures) on `host:port`
- * and records the address it listens on as the node's endpoint.
+ * Serves one node's client services (Streams, PersistentSubscriptions, Gossip, ServerFeatures, and Projections
+ * when it runs them) on `host:port` and records the address it listens on as the node's endpoint.
  */
 export async function serveNode(node: EmulatorNode, options: NodeServerOptions): Promise<NodeServer> {
   const server = new GrpcServer({
@@ -64,6 +72,7 @@ export async function serveNode(node: EmulatorNode, options: NodeServerOptions):
   const served = [
     StreamsDefinition,
     PersistentSubscriptionsDefinition,
+    ...(options.projections === undefined ? [] : [ProjectionsDefinition]),
     GossipDefinition,
     ServerFeaturesDefinition,
   ];
@@ -74,6 +83,9 @@ export async function serveNode(node: EmulatorNode, options: NodeServerOptions):
     emulatorPersistentSubscriptionsDefinition,
     persistentSubscriptionsOnLeader(node, createPersistentSubscriptionsService(node)),
   );
+  if (options.projections !== undefined) {
+    server.add(ProjectionsDefinition, createProjectionsService(options.projections));
+  }
   server.add(GossipDefinition, createGossipService(node));
   server.add(ServerFeaturesDefinition, createServerFeaturesService(served));
 

@@ -120,6 +120,7 @@ async function launch(
     port,
     secure,
     tls: certificates === undefined ? undefined : { key: certificates.nodeKey, cert: certificates.nodeCert },
+    projections,
   }).catch((error: unknown) => {
     projections?.stop();
     opened.close();

@@ -19,6 +19,9 @@ function featuresOf(serviceName: string, methodName: string): string[] {
   if (serviceName === 'event_store.client.streams.streams' && methodName === 'batchappend') {
     return ['deadline_duration'];
   }
+  if (serviceName === 'event_store.client.projections.projections' && methodName === 'create') {
+    return ['track_emitted_streams'];
+  }
   return [];
 }
 

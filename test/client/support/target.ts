@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseConnectionString } from '../../../src/client/connection/connection-string.js';
 import { EsdbClient, type EsdbClientHostOptions } from '../../../src/client/index.js';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import { type EmulatorOptions, startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 
 /** Cleartext HTTP/2 (`--insecure`) or TLS with Basic authentication. */
 export type Mode = 'insecure' | 'secure';
@@ -57,9 +57,13 @@ function hostOptionsOf(uri: string): EsdbClientHostOptions {
 
 /**
  * Registers hooks giving the enclosing describe a target in `mode`; returns an accessor valid inside tests.
- * Every client opened through it is closed and the emulator stopped after the describe.
+ * Every client opened through it is closed and the emulator stopped after the describe. `emulatorOptions` start
+ * the emulator with more (projections, say); an external server must be started that way by whoever runs it.
  */
-export function useClientTarget(mode: Mode): () => ClientTarget {
+export function useClientTarget(
+  mode: Mode,
+  emulatorOptions: Omit<EmulatorOptions, 'secure'> = {},
+): () => ClientTarget {
   let target: ClientTarget | undefined;
   const clients: EsdbClient[] = [];
 
@@ -67,7 +71,7 @@ export function useClientTarget(mode: Mode): () => ClientTarget {
     let emulator: RunningEmulator | undefined;
     let uri: string;
     if (externalUri === undefined) {
-      emulator = await startEmulator({ secure: mode === 'secure' });
+      emulator = await startEmulator({ ...emulatorOptions, secure: mode === 'secure' });
       uri = emulator.uri;
     } else {
       uri = externalUri;

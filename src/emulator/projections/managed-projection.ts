@@ -1,0 +1,200 @@
+/**
+ * A user projection under management: its persisted definition, its lifecycle (create, enable, disable,
+ * abort, reset, update, delete) and the core that runs it, after the server's
+ * Services/Management/ManagedProjection.cs (24.10). Every change bumps the definition's version and is
+ * written as a `$ProjectionUpdated` event (transient projections write nothing); a reset also starts a new
+ * epoch, so the core starts again from the beginning of the log.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { EventStore } from '../store/event-store.js';
+import { tagText } from './checkpoint-tag.js';
+import { ScriptError } from './js-sandbox.js';
+import { persistedStateJson, PROJECTION_UPDATED_EVENT_TYPE, type PersistedState } from './persisted-state.js';
+import {
+  ProjectionManagementError,
+  type DeleteOptions,
+  type ProjectionStatistics,
+} from './projection-management.js';
+import { checkpointStreamOf, definitionStreamOf } from './projection-names.js';
+import { statisticsOf, type ManagedState } from './projection-statistics.js';
+import { UserProjectionCore } from './user-projection-core.js';
+
+const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
+
+export class ManagedProjection {
+  private state: ManagedState = 'Stopped';
+  private faultedReason = '';
+  private core: UserProjectionCore | undefined;
+  private coreReported = false;
+
+  /**
+   * @param id the number of its `$ProjectionCreated` event in `$projections-$all`
+   * @param enabledToRun whether the node's `runProjections` lets it run (`all`, or a `$` name with `system`)
+   */
+  constructor(
+    private readonly store: EventStore,
+    readonly name: string,
+    private readonly id: number,
+    private persisted: PersistedState,
+    private readonly enabledToRun: boolean,
+  ) {}
+
+  /** Continuous, one-time or transient. */
+  get mode(): PersistedState['mode'] {
+    return this.persisted.mode;
+  }
+
+  /** A new projection (its persisted version -1): its first definition, version 0, is written; it starts if enabled. */
+  initializeNew(): void {
+    this.persist({});
+    this.startOrLoadStopped();
+  }
+
+  /** A projection found in the log at start: it resumes from its checkpoint if enabled. */
+  initializeExisting(): void {
+    this.startOrLoadStopped();
+  }
+
+  /** Enables and starts it (a running projection is left alone). */
+  enable(): void {
+    if (this.persisted.enabled && this.state === 'Running') return;
+    this.stopCore(true);
+    this.persist({ enabled: true });
+    this.startOrLoadStopped();
+  }
+
+  /** `writeCheckpoint` false is the server's Abort: what was processed since the last checkpoint is dropped. */
+  disable(writeCheckpoint: boolean): void {
+    this.stopCore(writeCheckpoint);
+    this.persist({ enabled: false });
+    this.startOrLoadStopped();
+  }
+
+  /** A new epoch: state, checkpoints and results start again from the beginning of the log. */
+  reset(writeCheckpoint: boolean): void {
+    this.stopCore(writeCheckpoint);
+    const version = this.persisted.version + 1;
+    this.persist({ version, epoch: version });
+    this.startOrLoadStopped();
+  }
+
+  /** A new query (and `emitEnabled` if given); it goes on from its checkpoint with it. */
+  update(query: string, emitEnabled: boolean | undefined): void {
+    this.stopCore(true);
+    this.persist({ query, emitEnabled: emitEnabled ?? this.persisted.emitEnabled });
+    this.startOrLoadStopped();
+  }
+
+  /** Only a stopped or faulted projection (or a transient one) can be deleted. */
+  delete(options: DeleteOptions): void {
+    if (this.state !== 'Stopped' && this.state !== 'Faulted' && this.mode !== 'Transient') {
+      throw new ProjectionManagementError(
+        'invalid',
+        "Cannot delete a projection that hasn't been stopped or faulted.",
+      );
+    }
+    this.stopCore(false);
+    this.persist({ deleted: true });
+    if (options.deleteCheckpointStream && this.mode === 'Continuous') {
+      const stream = checkpointStreamOf(this.name);
+      if (this.store.lastEventNumberOf(stream) !== -1) this.store.softDelete(stream, { kind: 'any' });
+    }
+  }
+
+  /** Stops the core where it is, writing a checkpoint, as a node shutting down does. */
+  shutDown(): void {
+    this.stopCore(true);
+  }
+
+  /** Its statistics as the server reports them. */
+  statistics(): ProjectionStatistics {
+    const core = this.core;
+    return statisticsOf({
+      name: this.name,
+      mode: this.mode,
+      state: this.state,
+      enabled: this.persisted.enabled,
+      coreReported: this.coreReported,
+      faultedReason: this.faultedReason,
+      position: core === undefined ? '' : tagText(core.tag),
+      lastCheckpoint: core?.lastCheckpoint === undefined ? '' : tagText(core.lastCheckpoint),
+      progress: this.state === 'Running' || this.state === 'Completed' ? 100 : -1,
+      eventsProcessed: core?.eventsProcessed ?? 0n,
+      partitionsCached: core?.partitions.size ?? 0,
+      coreProcessingTime: BigInt(Math.round(core?.processingMs ?? 0)),
+      epoch: this.persisted.epoch,
+      version: this.persisted.version,
+    });
+  }
+
+  /** The partition's state text, if it has one. */
+  stateOf(partition: string): string | undefined {
+    return this.core?.partitions.get(partition)?.state ?? undefined;
+  }
+
+  /** The partition's result text, if it has one. */
+  resultOf(partition: string): string | undefined {
+    return this.core?.partitions.get(partition)?.result ?? undefined;
+  }
+
+  private persist(change: Partial<PersistedState>): void {
+    const version = change.version ?? this.persisted.version + 1;
+    this.persisted = { ...this.persisted, ...change, version };
+    if (this.mode === 'Transient') return;
+    this.store.append(definitionStreamOf(this.name), { kind: 'any' }, [
+      {
+        eventId: randomUUID(),
+        eventType: PROJECTION_UPDATED_EVENT_TYPE,
+        isJson: true,
+        data: utf8(persistedStateJson(this.persisted)),
+        metadata: new Uint8Array(0),
+      },
+    ]);
+  }
+
+  /** ManagedProjection `PrepareOrWriteStartOrLoadStopped`: a core is made either way; it runs if enabled. */
+  private startOrLoadStopped(): void {
+    this.core = undefined;
+    this.faultedReason = '';
+    const run = this.persisted.enabled && this.enabledToRun;
+    try {
+      const core = new UserProjectionCore(
+        this.store,
+        {
+          name: this.name,
+          mode: this.mode,
+          query: this.persisted.query,
+          emitEnabled: this.persisted.emitEnabled,
+          version: { projectionId: this.id, epoch: this.persisted.epoch, version: this.persisted.version },
+        },
+        {
+          faulted: (reason) => {
+            this.faulted(reason);
+          },
+          completed: () => {
+            this.state = 'Completed';
+          },
+        },
+      );
+      this.core = core;
+      core.load();
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      this.faulted(error.message);
+      return;
+    }
+    this.coreReported = this.coreReported || run;
+    this.state = run ? 'Running' : 'Stopped';
+    if (run) this.core.run();
+  }
+
+  private faulted(reason: string): void {
+    this.state = 'Faulted';
+    this.faultedReason = reason;
+  }
+
+  private stopCore(writeCheckpoint: boolean): void {
+    this.core?.stop(writeCheckpoint);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * A user projection's definition as the manager keeps it in the log: each change is a `$ProjectionUpdated`
+ * event in `$projections-<name>` whose data is the server's `ManagedProjection.PersistedState`
+ * (Services/Management/ManagedProjection.cs, 24.10), written with `Json.ToJsonBytes`
+ * (EventStore.Common/Utils/Json.cs: indented, camelCase, enums by name, null and default values left out).
+ * The emulator writes the fields it models; `sourceDefinition` and `runAs` are left out (see docs/emulator.md).
+ */
+import { toIndentedJson, type JsonValue } from '../persistent/dotnet-json.js';
+import type { ProjectionMode } from './projection-management.js';
+
+export const PROJECTION_UPDATED_EVENT_TYPE = '$ProjectionUpdated';
+
+/** The persisted fields the emulator reads back. */
+export interface PersistedState {
+  readonly query: string;
+  readonly mode: ProjectionMode;
+  readonly enabled: boolean;
+  readonly deleted: boolean;
+  readonly emitEnabled: boolean;
+  readonly trackEmittedStreams: boolean;
+  /** The version of the last reset (-1: never reset); checkpoints of older epochs are not taken up. */
+  readonly epoch: number;
+  /** Bumped by every change; the number of the `$ProjectionUpdated` event that records it. */
+  readonly version: number;
+}
+
+/** ProjectionConsts.cs defaults written with every state (MaxAllowedWritesInFlight 0 is left out). */
+const DEFAULTS = {
+  checkpointHandledThreshold: 4000,
+  checkpointUnhandledBytesThreshold: 10_000_000,
+  pendingEventsThreshold: 5000,
+  maxWriteBatchLength: 500,
+  projectionSubsystemVersion: 4,
+};
+
+/** The event data: false and zero values are left out, as the server's settings ignore defaults. */
+export function persistedStateJson(state: PersistedState): string {
+  const fields: Record<string, JsonValue> = { handlerType: 'JS', query: state.query, mode: state.mode };
+  if (state.enabled) fields.enabled = true;
+  if (state.deleted) fields.deleted = true;
+  fields.emitEnabled = state.emitEnabled;
+  fields.checkpointsDisabled = state.mode !== 'Continuous';
+  fields.trackEmittedStreams = state.trackEmittedStreams;
+  fields.epoch = state.epoch;
+  fields.version = state.version;
+  return toIndentedJson({ ...fields, ...DEFAULTS });
+}
+
+const MODES: readonly ProjectionMode[] = ['OneTime', 'Continuous', 'Transient'];
+
+/** Reads a `$ProjectionUpdated` event's data back; undefined if it is not one the emulator can run. */
+export function parsePersistedState(data: string): PersistedState | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const fields = parsed as Record<string, unknown>;
+  const mode = MODES.find((m) => m === fields.mode);
+  if (typeof fields.query !== 'string' || mode === undefined) return undefined;
+  return {
+    query: fields.query,
+    mode,
+    enabled: fields.enabled === true,
+    deleted: fields.deleted === true,
+    emitEnabled: fields.emitEnabled === true,
+    trackEmittedStreams: fields.trackEmittedStreams === true,
+    epoch: typeof fields.epoch === 'number' ? fields.epoch : -1,
+    version: typeof fields.version === 'number' ? fields.version : 0,
+  };
+}

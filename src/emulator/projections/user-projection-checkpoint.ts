@@ -1,0 +1,47 @@
+/**
+ * A continuous projection's checkpoint: the state of each partition changed since the last one, as a
+ * `$Checkpoint` event in `$projections-<name>-<partition>-checkpoint`, then the `$ProjectionCheckpoint` of the
+ * unpartitioned state in `$projections-<name>-checkpoint`, each tagged with where the projection got to
+ * (Services/Processing/Checkpointing/DefaultCheckpointManager.cs, CoreProjectionCheckpointWriter.cs; 24.10).
+ * checkpoint-recovery.ts reads them back.
+ */
+import { PARTITION_CHECKPOINT_EVENT_TYPE, PROJECTION_CHECKPOINT_EVENT_TYPE } from './checkpoint-recovery.js';
+import { checkpointStreamOf, partitionCheckpointStreamOf } from './projection-names.js';
+import type { ProjectionWriter, WriteContext } from './projection-writes.js';
+
+/** One partition's state and result as JSON text (null: none). */
+export interface PartitionState {
+  state: string | null;
+  result: string | null;
+}
+
+/** How to write it: at which tag, and whether results go with the states (queries with a transform). */
+export interface CheckpointOptions {
+  readonly context: WriteContext;
+  readonly withResults: boolean;
+}
+
+export function writeCheckpoint(
+  writer: ProjectionWriter,
+  name: string,
+  partitions: ReadonlyMap<string, PartitionState>,
+  changed: ReadonlySet<string>,
+  { context, withResults }: CheckpointOptions,
+): void {
+  for (const partition of changed) {
+    if (partition === '') continue;
+    const entry = partitions.get(partition);
+    const result = withResults ? (entry?.result ?? null) : null;
+    const stream = partitionCheckpointStreamOf(name, partition);
+    writer.checkpoint(stream, PARTITION_CHECKPOINT_EVENT_TYPE, entry?.state ?? null, result, context);
+  }
+  const root = partitions.get('');
+  const rootResult = withResults ? (root?.result ?? null) : null;
+  writer.checkpoint(
+    checkpointStreamOf(name),
+    PROJECTION_CHECKPOINT_EVENT_TYPE,
+    root?.state ?? null,
+    rootResult,
+    context,
+  );
+}

@@ -1,0 +1,285 @@
+/**
+ * One user projection at work: its query's handlers applied to the log in order, after commits and never
+ * inside an append, as the server's core projection does (24.10, Services/Processing/CoreProjection.cs and
+ * Phases/EventProcessingProjectionProcessingPhase.cs). It keeps each partition's state and result, writes
+ * what the handlers emit and its results and checkpoints (projection-writes.ts), faults with the server's
+ * message when a handler throws, and completes a one-time or transient projection once it has read the log.
+ */
+import type { EventStore } from '../store/event-store.js';
+import type { StoredEvent } from '../store/stored-event.js';
+import {
+  advance,
+  isAtOrBefore,
+  zeroTag,
+  type CheckpointTag,
+  type ProjectionVersion,
+} from './checkpoint-tag.js';
+import { recoverCheckpoint } from './checkpoint-recovery.js';
+import { ProjectionSandbox, ScriptError, type HandlerOutput } from './js-sandbox.js';
+import { correlationIdToCarry } from './metadata-values.js';
+import type { ProjectionMode } from './projection-management.js';
+import { ProjectionWriter, type WriteContext } from './projection-writes.js';
+import { EMIT_NOT_ALLOWED, faultOf } from './projection-faults.js';
+import { writeCheckpoint } from './user-projection-checkpoint.js';
+import {
+  deletedStreamOf,
+  envelopeFieldsOf,
+  sourceEventOf,
+  type SourceEvent,
+} from './user-projection-input.js';
+import { ResultPublisher } from './user-projection-results.js';
+import type { PartitionState } from './user-projection-checkpoint.js';
+
+/** What a core needs to know of its managed projection. */
+export interface CoreConfig {
+  readonly name: string;
+  readonly mode: ProjectionMode;
+  readonly query: string;
+  readonly emitEnabled: boolean;
+  readonly version: ProjectionVersion;
+}
+
+/** How a core tells its managed projection that it stopped by itself. */
+export interface CoreListener {
+  faulted(reason: string): void;
+  completed(): void;
+}
+
+/** ProjectionConsts.CheckpointHandledThreshold: events handled between two checkpoints. */
+const CHECKPOINT_HANDLED_THRESHOLD = 4000;
+/** Records handled per turn of the event loop, so a long backlog does not hold up the node's calls. */
+const RECORDS_PER_TURN = 256;
+
+/** Runs one user projection's query over the log. */
+export class UserProjectionCore {
+  readonly partitions = new Map<string, PartitionState>();
+  tag: CheckpointTag;
+  lastCheckpoint: CheckpointTag | undefined;
+  eventsProcessed = 0n;
+  processingMs = 0;
+  private readonly sandbox: ProjectionSandbox;
+  private readonly writer: ProjectionWriter;
+  private readonly results: ResultPublisher;
+  private readonly sources: readonly string[] | undefined;
+  private dirty = new Set<string>();
+  private handledSinceCheckpoint = 0;
+  private nextPosition = 0n;
+  private scheduled: NodeJS.Immediate | undefined;
+  private stopListening: (() => void) | undefined;
+
+  /** Compiles the query; a query that does not compile throws {@link ScriptError}. */
+  constructor(
+    private readonly store: EventStore,
+    private readonly config: CoreConfig,
+    private readonly listener: CoreListener,
+  ) {
+    this.sandbox = new ProjectionSandbox(config.query);
+    const definition = this.sandbox.definition;
+    this.sources = definition.allStreams
+      ? undefined
+      : [...definition.streams, ...definition.categories.map((category) => `$ce-${category}`)];
+    this.tag = zeroTag(this.sources);
+    this.writer = new ProjectionWriter(store);
+    this.results = new ResultPublisher(this.writer, config.name, definition);
+  }
+
+  private get checkpointsEnabled(): boolean {
+    return this.config.mode === 'Continuous';
+  }
+
+  private get partitioned(): boolean {
+    return this.sandbox.definition.byStream || this.sandbox.definition.byCustomPartitions;
+  }
+
+  /** Takes up the last checkpoint (continuous mode) and sets up the unpartitioned state; throws ScriptError. */
+  load(): void {
+    const recovered = this.checkpointsEnabled
+      ? recoverCheckpoint(this.store, this.config.name, this.config.version.epoch)
+      : undefined;
+    if (this.sandbox.definition.biState) this.sandbox.initShared();
+    if (recovered === undefined) {
+      if (!this.partitioned) this.initPartition('');
+      return;
+    }
+    this.tag = recovered.tag;
+    this.lastCheckpoint = recovered.tag;
+    for (const [partition, state] of recovered.states) {
+      if (partition === '' && this.partitioned) continue;
+      this.sandbox.load(partition, state);
+      this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
+    }
+    if (!this.partitioned && !this.partitions.has('')) this.initPartition('');
+  }
+
+  /** Follows the log from where {@link load} left it. */
+  run(): void {
+    this.stopListening = this.store.onCommit(() => {
+      this.schedule();
+    });
+    this.schedule();
+  }
+
+  /** Stops following the log; `writeCheckpoint` writes where it got to (the server's Disable, not Abort). */
+  stop(writeCheckpoint: boolean): void {
+    const wasRunning = this.stopListening !== undefined;
+    this.stopListening?.();
+    this.stopListening = undefined;
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (wasRunning && writeCheckpoint) this.writeCheckpoint();
+  }
+
+  private schedule(): void {
+    if (this.scheduled !== undefined || this.stopListening === undefined) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = undefined;
+      this.runBatch();
+    });
+  }
+
+  private runBatch(): void {
+    const started = performance.now();
+    const log = this.store.log;
+    let index = this.store.indexAtOrAfter(this.nextPosition);
+    const end = Math.min(log.length, index + RECORDS_PER_TURN);
+    try {
+      for (; index < end && this.stopListening !== undefined; index++) {
+        const record = log[index];
+        if (record === undefined) break;
+        this.nextPosition = record.endPosition;
+        this.handleRecord(record);
+      }
+    } catch (error) {
+      // Anything else that fails (a write the store refuses, say) faults the projection too, as on the server.
+      this.fault(error instanceof Error ? error.message : String(error));
+      return;
+    } finally {
+      this.processingMs += performance.now() - started;
+    }
+    if (this.stopListening === undefined) return;
+    if (this.handledSinceCheckpoint >= CHECKPOINT_HANDLED_THRESHOLD) this.writeCheckpoint();
+    if (index < this.store.log.length) this.schedule();
+    else if (!this.checkpointsEnabled) this.complete();
+  }
+
+  private handleRecord(record: StoredEvent): void {
+    if (isAtOrBefore(this.tag, record.position, record.streamName, record.eventNumber)) return;
+    const tag = advance(this.tag, record.position, record.streamName, record.eventNumber);
+    const deleted = deletedStreamOf(record, this.sandbox.definition, this.sources);
+    if (deleted !== undefined) this.partitionDeleted(deleted, tag);
+    const source = sourceEventOf(this.store, record, this.sandbox.definition, this.sources);
+    if (source === undefined) return;
+    let handled: { partition: string; output: HandlerOutput } | undefined;
+    try {
+      handled = this.process(source);
+    } catch (error) {
+      throw faultOf(error, `The ${this.config.name} projection failed to process an event.`, tag);
+    }
+    if (handled !== undefined) {
+      const { input } = source;
+      const correlationId = correlationIdToCarry(input.isJson, input.metadata);
+      const context = { version: this.config.version, tag, causedBy: input.eventId, correlationId };
+      this.apply(handled.partition, handled.output, context);
+    }
+    this.tag = tag;
+  }
+
+  /** The `$deleted` handler gets the partition's state; what it does to it is the new state (ProcessPartitionDeleted). */
+  private partitionDeleted(partition: string, tag: CheckpointTag): void {
+    let output: HandlerOutput;
+    try {
+      if (!this.partitions.has(partition)) this.initPartition(partition);
+      output = this.sandbox.deleted(partition, false);
+    } catch (error) {
+      throw faultOf(
+        error,
+        `The ${this.config.name} projection failed to process a delete partition notification.`,
+        tag,
+      );
+    }
+    this.apply(partition, output, {
+      version: this.config.version,
+      tag,
+      causedBy: undefined,
+      correlationId: undefined,
+    });
+  }
+
+  /** Runs the handler: the partition and what it returned, or undefined when no handler ran. */
+  private process(source: SourceEvent): { partition: string; output: HandlerOutput } | undefined {
+    const definition = this.sandbox.definition;
+    const partition = definition.byStream
+      ? source.input.eventStream
+      : definition.byCustomPartitions
+        ? this.sandbox.partitionOf(envelopeFieldsOf(source, '', definition))
+        : '';
+    if (partition === null) return undefined;
+    if (!this.partitions.has(partition)) this.initPartition(partition);
+    this.eventsProcessed += 1n;
+    this.handledSinceCheckpoint += 1;
+    if (source.emptyData) return undefined;
+    return {
+      partition,
+      output: this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition)),
+    };
+  }
+
+  /** Takes the handler's output: a projection that may not emit faults with the server's own reason. */
+  private apply(partition: string, output: HandlerOutput, context: WriteContext): void {
+    if (output.emitted.length > 0 && !this.config.emitEnabled) throw new ScriptError(EMIT_NOT_ALLOWED);
+    const previous = this.partitions.get(partition);
+    const result = this.resultOf(partition, output.state);
+    this.partitions.set(partition, { state: output.state, result });
+    this.dirty.add(partition);
+    for (const emission of output.emitted) this.writer.emit(emission, context);
+    if (this.checkpointsEnabled && previous?.result !== result)
+      this.results.publish(partition, result, context);
+  }
+
+  private initPartition(partition: string): void {
+    const state = this.sandbox.init(partition);
+    this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
+  }
+
+  private resultOf(partition: string, state: string | null): string | null {
+    return this.sandbox.definition.definesStateTransform ? this.sandbox.result(partition) : state;
+  }
+
+  private writeCheckpoint(): void {
+    if (!this.checkpointsEnabled || this.handledSinceCheckpoint === 0) return;
+    const context = {
+      version: this.config.version,
+      tag: this.tag,
+      causedBy: undefined,
+      correlationId: undefined,
+    };
+    writeCheckpoint(this.writer, this.config.name, this.partitions, this.dirty, {
+      context,
+      withResults: this.sandbox.definition.definesStateTransform,
+    });
+    this.dirty = new Set();
+    this.handledSinceCheckpoint = 0;
+    this.lastCheckpoint = this.tag;
+  }
+
+  private fault(reason: string): void {
+    this.stop(false);
+    this.listener.faulted(reason);
+  }
+
+  /** The end of a one-time or transient run: its results are written (WriteQueryResultProjectionProcessingPhase). */
+  private complete(): void {
+    this.stop(false);
+    if (this.config.mode === 'OneTime' && this.sandbox.definition.producesResults) {
+      const context = {
+        version: this.config.version,
+        tag: this.tag,
+        causedBy: undefined,
+        correlationId: undefined,
+      };
+      for (const [partition, entry] of this.partitions)
+        this.results.publish(partition, entry.result, context);
+    }
+    this.listener.completed();
+  }
+}
