@@ -42,5 +42,5 @@ export async function createProjection(
     throw new TypeError(`${where}: trackEmittedStreams needs emitEnabled: true`);
   }
   const request = createContinuousRequest(name, query, emitEnabled, trackEmittedStreams);
-  await callProjections(context, name, (node) => node.projections.create(request, control));
+  await callProjections(context, control, name, (node, attempt) => node.projections.create(request, attempt));
 }

@@ -38,5 +38,5 @@ export async function deleteProjection(
     deleteCheckpointStream:
       checkBoolean(given.deleteCheckpointStream, `${where}: deleteCheckpointStream`) ?? false,
   });
-  await callProjections(context, name, (node) => node.projections.delete(request, control));
+  await callProjections(context, control, name, (node, attempt) => node.projections.delete(request, attempt));
 }

@@ -16,5 +16,7 @@ export async function disableProjection(
 ): Promise<void> {
   const { name, control } = nameOnlyOptions(options, 'disableProjection');
   const request = disableRequest(name, true);
-  await callProjections(context, name, (node) => node.projections.disable(request, control));
+  await callProjections(context, control, name, (node, attempt) =>
+    node.projections.disable(request, attempt),
+  );
 }

@@ -16,5 +16,5 @@ export async function enableProjection(
 ): Promise<void> {
   const { name, control } = nameOnlyOptions(options, 'enableProjection');
   const request = enableRequest(name);
-  await callProjections(context, name, (node) => node.projections.enable(request, control));
+  await callProjections(context, control, name, (node, attempt) => node.projections.enable(request, attempt));
 }

@@ -25,6 +25,14 @@ export async function getProjectionResult<T>(
   const { given, control } = methodOptions(options, STATE_KEYS, where, true);
   const name = checkProjectionName(given.name, `${where}: name`);
   const request = resultRequest(name, checkPartition(given.partition, `${where}: partition`));
-  const response = await callProjections(context, name, (node) => node.projections.result(request, control));
+  const response = await callProjections(
+    context,
+    control,
+    name,
+    (node, attempt) => node.projections.result(request, attempt),
+    {
+      idempotent: true,
+    },
+  );
   return jsonValueOf(response.result) as T;
 }

@@ -31,7 +31,15 @@ export async function getProjectionState<T>(
   const { given, control } = methodOptions(options, STATE_KEYS, where, true);
   const name = checkProjectionName(given.name, `${where}: name`);
   const request = stateRequest(name, checkPartition(given.partition, `${where}: partition`));
-  const response = await callProjections(context, name, (node) => node.projections.state(request, control));
+  const response = await callProjections(
+    context,
+    control,
+    name,
+    (node, attempt) => node.projections.state(request, attempt),
+    {
+      idempotent: true,
+    },
+  );
   return jsonValueOf(response.state) as T;
 }
 

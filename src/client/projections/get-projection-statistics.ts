@@ -29,10 +29,16 @@ export async function getProjectionStatistics(
   const { given, control } = methodOptions(options, ['name'], where, true);
   const name = checkProjectionName(given.name, `${where}: name`);
   const request = statisticsRequest(name);
-  const details = await callProjections(context, name, async (node) => {
-    for await (const response of node.projections.statistics(request, control)) return response.details;
-    return undefined;
-  });
+  const details = await callProjections(
+    context,
+    control,
+    name,
+    async (node, attempt) => {
+      for await (const response of node.projections.statistics(request, attempt)) return response.details;
+      return undefined;
+    },
+    { idempotent: true },
+  );
   if (details === undefined) throw new ProjectionNotFoundError(name);
   return projectionStatisticsOf(details);
 }

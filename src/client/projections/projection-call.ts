@@ -9,14 +9,19 @@ import { withFailover } from '../calls/failover.js';
 import type { NodeClients } from '../connection/node-clients.js';
 import { errorFromProjectionStatus } from '../errors/error-from-projection-status.js';
 
-/** Runs `operation` with fail-over, turning the server's projection errors into typed ones. */
+/**
+ * Runs `operation` with fail-over, turning the server's projection errors into typed ones. Calls that only read
+ * (statistics, state, result) pass `idempotent`, and are retried after a transient failure within their deadline.
+ */
 export async function callProjections<T>(
   context: ClientContext,
+  control: CallControl,
   projectionName: string,
-  operation: (node: NodeClients) => Promise<T>,
+  operation: (node: NodeClients, attempt: CallControl) => Promise<T>,
+  options: { readonly idempotent?: boolean } = {},
 ): Promise<T> {
   try {
-    return await withFailover(context, operation);
+    return await withFailover(context, control, operation, options);
   } catch (error: unknown) {
     throw errorFromProjectionStatus(error, projectionName);
   }

@@ -17,5 +17,5 @@ export async function resetProjection(
   const { name, control } = nameOnlyOptions(options, 'resetProjection');
   // `write_checkpoint` true, as esdbclient sends it; a 24.10 server does not read it (§3.17.1).
   const request = resetRequest(name, true);
-  await callProjections(context, name, (node) => node.projections.reset(request, control));
+  await callProjections(context, control, name, (node, attempt) => node.projections.reset(request, attempt));
 }

@@ -17,5 +17,5 @@ export async function restartProjectionsSubsystem(
   options?: RestartProjectionsSubsystemOptions,
 ): Promise<void> {
   const { control } = methodOptions(options, [], 'restartProjectionsSubsystem', false);
-  await withFailover(context, (node) => node.projections.restartSubsystem({}, control));
+  await withFailover(context, control, (node, attempt) => node.projections.restartSubsystem({}, attempt));
 }

@@ -32,5 +32,5 @@ export async function updateProjection(
   const query = checkProjectionQuery(given.query, `${where}: query`);
   const emitEnabled = checkBoolean(given.emitEnabled, `${where}: emitEnabled`) ?? false;
   const request = updateRequest(name, query, emitEnabled);
-  await callProjections(context, name, (node) => node.projections.update(request, control));
+  await callProjections(context, control, name, (node, attempt) => node.projections.update(request, attempt));
 }
