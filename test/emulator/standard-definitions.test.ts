@@ -160,6 +160,18 @@ describe('enable and disable', () => {
     expect(await statusOf(second.manager, '$streams')).toMatchObject({ status: 'Running', version: 3n });
   });
 
+  test("links carry the definition's version in $v", async () => {
+    const target = started({ runProjections: 'system', startStandardProjections: true });
+    await target.manager.disable('$by_category', true, undefined);
+    await target.manager.enable('$by_category', undefined);
+    write(target.store, 'order-1', 'OrderPlaced');
+    await settled(target.store);
+    const versionOf = (stream: string) =>
+      recordsOf(target.store, stream).map((r) => (JSON.parse(text(r.metadata)) as { $v: string }).$v);
+    expect(versionOf('$ce-order')).toEqual(['3:-1:3:4']);
+    expect(versionOf('$et-OrderPlaced')).toEqual(['4:-1:1:4']);
+  });
+
   test('restartSubsystem keeps what was disabled', async () => {
     const target = started({ runProjections: 'system', startStandardProjections: true });
     await target.manager.disable('$streams', true, undefined);

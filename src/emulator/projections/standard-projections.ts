@@ -99,7 +99,8 @@ export class StandardProjections {
     this.stop();
     const running = STANDARD_PROJECTIONS.filter((projection) => this.enabled.has(projection.name));
     if (running.length === 0) return;
-    this.runner = new ProjectionRunner(this.store, running);
+    const versions = new Map(running.map((p) => [p.id, this.persisted.get(p.name)?.version ?? 0]));
+    this.runner = new ProjectionRunner(this.store, running, versions);
     this.runner.start();
   }
 
