@@ -71,7 +71,7 @@ class NodeProjectionManager implements ProjectionManager {
   constructor(
     private readonly store: EventStore,
     private readonly runProjections: Exclude<RunProjections, 'none'>,
-    private readonly startStandard: boolean,
+    startStandard: boolean,
   ) {
     this.standard = new StandardProjections(store);
     registerStandardProjections(store);

@@ -73,12 +73,12 @@ export class StandardProjections {
 
   /** Enable writes the next version unless it is running already; Disable always does (ManagedProjection.cs). */
   setEnabled(name: string, enabled: boolean): void {
-    if (enabled && this.enabled.has(name)) return;
+    const wasRunning = this.enabled.has(name);
+    if (enabled && wasRunning) return;
     this.persist(name, enabled);
-    const changed = enabled ? !this.enabled.has(name) : this.enabled.has(name);
     if (enabled) this.enabled.add(name);
     else this.enabled.delete(name);
-    if (changed) this.restartRunner();
+    if (enabled || wasRunning) this.restartRunner();
   }
 
   private persist(name: string, enabled: boolean): void {
