@@ -20,13 +20,8 @@ export interface Emission {
 /** `ProjectionsSubsystem.VERSION` of 24.10: the last part of `$v`. */
 const PROJECTIONS_SUBSYSTEM_VERSION = 4;
 
-/**
- * Epoch and version of a standard projection started by `startStandardProjections`: created with version 0
- * and epoch -1, then enabled, which bumps the version once (Services/Management/ManagedProjection.cs
- * `UpdateProjectionVersion`, ProjectionsSubsystem.cs enabling the stopped standard projections).
- */
-const STARTED_STANDARD_EPOCH = -1;
-const STARTED_STANDARD_VERSION = 1;
+/** A standard projection's epoch: created with -1, and never reset (Services/Management/ManagedProjection.cs). */
+const STANDARD_EPOCH = -1;
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
@@ -34,6 +29,8 @@ const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 export interface EmissionCause {
   /** The emitting projection's id: the number of its `$ProjectionCreated` event in `$projections-$all`. */
   readonly projectionId: number;
+  /** The version of its definition when it started: 1 after the Enable of `startStandardProjections`. */
+  readonly version: number;
   /** Log position of the record that caused the emission (commit and prepare positions are equal, §3.12). */
   readonly position: bigint;
   /** Id of the event processed (the target, for a resolved link). */
@@ -43,7 +40,7 @@ export interface EmissionCause {
 
 /** The metadata bytes' text of an emitted event. */
 export function emittedMetadata(emission: Emission, cause: EmissionCause): string {
-  const version = `${cause.projectionId}:${STARTED_STANDARD_EPOCH}:${STARTED_STANDARD_VERSION}:${PROJECTIONS_SUBSYSTEM_VERSION}`;
+  const version = `${cause.projectionId}:${STANDARD_EPOCH}:${cause.version}:${PROJECTIONS_SUBSYSTEM_VERSION}`;
   const parts = [`"$v":${jsonString(version)}`, `"$c":${cause.position}`, `"$p":${cause.position}`];
   for (const [name, raw] of emission.extra) parts.push(`${jsonString(name)}:${raw}`);
   if (cause.causedBy !== EMPTY_GUID) parts.push(`"$causedBy":${jsonString(cause.causedBy)}`);

@@ -5,22 +5,18 @@
  * written as a `$ProjectionUpdated` event (transient projections write nothing); a reset also starts a new
  * epoch, so the core starts again from the beginning of the log.
  */
-import { randomUUID } from 'node:crypto';
-
 import type { EventStore } from '../store/event-store.js';
 import { tagText } from './checkpoint-tag.js';
 import { ScriptError } from './js-sandbox.js';
-import { persistedStateJson, PROJECTION_UPDATED_EVENT_TYPE, type PersistedState } from './persisted-state.js';
+import { writePersistedState, type PersistedState } from './persisted-state.js';
 import {
   ProjectionManagementError,
   type DeleteOptions,
   type ProjectionStatistics,
 } from './projection-management.js';
-import { checkpointStreamOf, definitionStreamOf } from './projection-names.js';
+import { checkpointStreamOf } from './projection-names.js';
 import { statisticsOf, type ManagedState } from './projection-statistics.js';
 import { UserProjectionCore } from './user-projection-core.js';
-
-const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 export class ManagedProjection {
   private state: ManagedState = 'Stopped';
@@ -142,15 +138,7 @@ export class ManagedProjection {
     const version = change.version ?? this.persisted.version + 1;
     this.persisted = { ...this.persisted, ...change, version };
     if (this.mode === 'Transient') return;
-    this.store.append(definitionStreamOf(this.name), { kind: 'any' }, [
-      {
-        eventId: randomUUID(),
-        eventType: PROJECTION_UPDATED_EVENT_TYPE,
-        isJson: true,
-        data: utf8(persistedStateJson(this.persisted)),
-        metadata: new Uint8Array(0),
-      },
-    ]);
+    writePersistedState(this.store, this.name, this.persisted);
   }
 
   /** ManagedProjection `PrepareOrWriteStartOrLoadStopped`: a core is made either way; it runs if enabled. */

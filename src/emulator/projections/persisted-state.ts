@@ -5,13 +5,19 @@
  * (EventStore.Common/Utils/Json.cs: indented, camelCase, enums by name, null and default values left out).
  * The emulator writes the fields it models; `sourceDefinition` and `runAs` are left out (see docs/emulator.md).
  */
+import { randomUUID } from 'node:crypto';
+
 import { toIndentedJson, type JsonValue } from '../persistent/dotnet-json.js';
+import type { EventStore } from '../store/event-store.js';
 import type { ProjectionMode } from './projection-management.js';
+import { definitionStreamOf } from './projection-names.js';
 
 export const PROJECTION_UPDATED_EVENT_TYPE = '$ProjectionUpdated';
 
 /** The persisted fields the emulator reads back. */
 export interface PersistedState {
+  /** `JS` (the default) for a user projection; `native:<class>` for a standard one. */
+  readonly handlerType?: string;
   readonly query: string;
   readonly mode: ProjectionMode;
   readonly enabled: boolean;
@@ -35,7 +41,11 @@ const DEFAULTS = {
 
 /** The event data: false and zero values are left out, as the server's settings ignore defaults. */
 export function persistedStateJson(state: PersistedState): string {
-  const fields: Record<string, JsonValue> = { handlerType: 'JS', query: state.query, mode: state.mode };
+  const fields: Record<string, JsonValue> = {
+    handlerType: state.handlerType ?? 'JS',
+    query: state.query,
+    mode: state.mode,
+  };
   if (state.enabled) fields.enabled = true;
   if (state.deleted) fields.deleted = true;
   fields.emitEnabled = state.emitEnabled;
@@ -61,6 +71,7 @@ export function parsePersistedState(data: string): PersistedState | undefined {
   const mode = MODES.find((m) => m === fields.mode);
   if (typeof fields.query !== 'string' || mode === undefined) return undefined;
   return {
+    ...(typeof fields.handlerType === 'string' ? { handlerType: fields.handlerType } : {}),
     query: fields.query,
     mode,
     enabled: fields.enabled === true,
@@ -70,4 +81,31 @@ export function parsePersistedState(data: string): PersistedState | undefined {
     epoch: typeof fields.epoch === 'number' ? fields.epoch : -1,
     version: typeof fields.version === 'number' ? fields.version : 0,
   };
+}
+
+/** Appends `state` to the projection's definition stream as a `$ProjectionUpdated` event. */
+export function writePersistedState(store: EventStore, name: string, state: PersistedState): void {
+  const data = new Uint8Array(Buffer.from(persistedStateJson(state), 'utf8'));
+  store.append(definitionStreamOf(name), { kind: 'any' }, [
+    {
+      eventId: randomUUID(),
+      eventType: PROJECTION_UPDATED_EVENT_TYPE,
+      isJson: true,
+      data,
+      metadata: new Uint8Array(0),
+    },
+  ]);
+}
+
+/** The projection's last `$ProjectionUpdated` in its definition stream, read back; undefined if none. */
+export function lastPersistedState(store: EventStore, name: string): PersistedState | undefined {
+  const view = store.readStream(definitionStreamOf(name));
+  if (view.kind !== 'found') return undefined;
+  for (let number = view.lastEventNumber; number >= 0; number -= 1) {
+    const record = view.events[number];
+    if (record?.eventType === PROJECTION_UPDATED_EVENT_TYPE) {
+      return parsePersistedState(Buffer.from(record.data).toString('utf8'));
+    }
+  }
+  return undefined;
 }

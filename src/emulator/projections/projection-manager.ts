@@ -71,15 +71,11 @@ class NodeProjectionManager implements ProjectionManager {
   constructor(
     private readonly store: EventStore,
     private readonly runProjections: Exclude<RunProjections, 'none'>,
-    private readonly startStandard: boolean,
+    startStandard: boolean,
   ) {
     this.standard = new StandardProjections(store);
     registerStandardProjections(store);
-    if (startStandard)
-      this.standard.setEnabled(
-        STANDARD_PROJECTIONS.map((p) => p.name),
-        true,
-      );
+    this.standard.start(startStandard);
     this.loadUserProjections();
   }
 
@@ -195,14 +191,14 @@ class NodeProjectionManager implements ProjectionManager {
 
   enable(name: string): Promise<void> {
     return answer(() => {
-      if (this.standard.has(name)) this.standard.setEnabled([name], true);
+      if (this.standard.has(name)) this.standard.setEnabled(name, true);
       else this.userProjection(name).enable();
     });
   }
 
   disable(name: string, writeCheckpoint: boolean): Promise<void> {
     return answer(() => {
-      if (this.standard.has(name)) this.standard.setEnabled([name], false);
+      if (this.standard.has(name)) this.standard.setEnabled(name, false);
       else this.userProjection(name).disable(writeCheckpoint);
     });
   }
@@ -228,14 +224,13 @@ class NodeProjectionManager implements ProjectionManager {
 
   /**
    * The subsystem stops (each user projection writing its checkpoint) and starts again from the log; the
-   * standard projections that were running run again.
+   * standard projections run as their definitions say (`startStandardProjections` acts only at node start).
    */
   restartSubsystem(): Promise<void> {
     return answer(() => {
-      const running = this.standard.running;
       this.stop();
       this.standard = new StandardProjections(this.store);
-      this.standard.setEnabled(running, true);
+      this.standard.start(false);
       this.user = new Map();
       this.loadUserProjections();
     });

@@ -31,9 +31,11 @@ export class ProjectionRunner {
   private scheduled: NodeJS.Immediate | undefined;
   private stopListening: (() => void) | undefined;
 
+  /** @param versions per projection id, the version of its definition, for the `$v` it writes with */
   constructor(
     private readonly store: EventStore,
     private readonly projections: readonly StandardProjection[],
+    private readonly versions: ReadonlyMap<number, number>,
   ) {}
 
   /**
@@ -100,6 +102,7 @@ export class ProjectionRunner {
       if (emission === undefined) continue;
       const metadata = emittedMetadata(emission, {
         projectionId: projection.id,
+        version: this.versions.get(projection.id) ?? 0,
         position: record.position,
         causedBy: input.eventId,
         correlationId: correlationIdToCarry(input.isJson, input.metadata),

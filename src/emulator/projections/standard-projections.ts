@@ -3,45 +3,89 @@
  * `startStandardProjections`, or after Enable), so their output interleaves record by record as it did
  * before the manager existed; enabling or disabling one starts a new runner over the enabled set, which takes
  * up each projection where the log shows it stopped. The server does not let them be deleted
- * (ProjectionManager.cs `IsSystemProjection`). Statistics follow projection-statistics.ts, with the version a
- * started standard projection writes with (emission.ts).
+ * (ProjectionManager.cs `IsSystemProjection`). Each keeps its definition in `$projections-<name>` as a user
+ * projection does (persisted-state.ts): ProjectionManager.cs `CreateSystemProjections` creates them disabled
+ * (version 0), and every Enable or Disable writes the next version, so a node started again on a durable log
+ * runs those that were running. With `startStandardProjections` the server's ProjectionsSubsystem.cs enables,
+ * once per node start, each one that comes up stopped. Statistics follow projection-statistics.ts.
  */
 import type { EventStore } from '../store/event-store.js';
+import { lastPersistedState, writePersistedState, type PersistedState } from './persisted-state.js';
 import type { ProjectionStatistics } from './projection-management.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { statisticsOf } from './projection-statistics.js';
 import { STANDARD_PROJECTIONS, type StandardProjection } from './standard-handlers.js';
 
-/** Created with version 0 and epoch -1; enabling bumps the version to 1 (ManagedProjection.cs). */
-const CREATED_VERSION = 0;
-const ENABLED_VERSION = 1;
+/** Each one's handler class in the server's EventStore.Projections.Core.Standard, and its configuration. */
+const NATIVE_HANDLERS: Readonly<Record<string, readonly [string, string]>> = {
+  $streams: ['IndexStreams', ''],
+  $stream_by_category: ['CategorizeStreamByPath', 'first\r\n-'],
+  $by_category: ['CategorizeEventsByStreamPath', 'first\r\n-'],
+  $by_event_type: ['IndexEventsByEventType', ''],
+  $by_correlation_id: ['ByCorrelationId', '{"correlationIdProperty":"$correlationId"}'],
+};
+
+/** What `CreateSystemProjectionPost` gives one: continuous, disabled, emitting, checkpointed. */
+function createdState(name: string): PersistedState {
+  const [handler, query] = NATIVE_HANDLERS[name] ?? ['', ''];
+  return {
+    handlerType: `native:EventStore.Projections.Core.Standard.${handler}`,
+    query,
+    mode: 'Continuous',
+    enabled: false,
+    deleted: false,
+    emitEnabled: true,
+    trackEmittedStreams: false,
+    epoch: -1,
+    version: 0,
+  };
+}
 
 export class StandardProjections {
   private runner: ProjectionRunner | undefined;
   private readonly enabled = new Set<string>();
-  private readonly enabledOnce = new Set<string>();
+  private readonly persisted = new Map<string, PersistedState>();
   private readonly lastPosition = new Map<string, bigint>();
 
   constructor(private readonly store: EventStore) {}
+
+  /**
+   * Reads each one's definition from the log, writing version 0 for those that have none yet, and runs those
+   * enabled; `enableStopped` (a node starting with `startStandardProjections`) enables the others first.
+   */
+  start(enableStopped: boolean): void {
+    for (const { name } of STANDARD_PROJECTIONS) {
+      const found = lastPersistedState(this.store, name);
+      if (found === undefined) writePersistedState(this.store, name, createdState(name));
+      this.persisted.set(name, found ?? createdState(name));
+    }
+    for (const { name } of STANDARD_PROJECTIONS) {
+      if (enableStopped && this.persisted.get(name)?.enabled !== true) this.persist(name, true);
+      if (this.persisted.get(name)?.enabled === true) this.enabled.add(name);
+    }
+    this.restartRunner();
+  }
 
   /** Whether `name` is a standard projection's. */
   has(name: string): boolean {
     return STANDARD_PROJECTIONS.some((projection) => projection.name === name);
   }
 
-  /** The names of those running. */
-  get running(): readonly string[] {
-    return [...this.enabled];
+  /** Enable writes the next version unless it is running already; Disable always does (ManagedProjection.cs). */
+  setEnabled(name: string, enabled: boolean): void {
+    const wasRunning = this.enabled.has(name);
+    if (enabled && wasRunning) return;
+    this.persist(name, enabled);
+    if (enabled) this.enabled.add(name);
+    else this.enabled.delete(name);
+    if (enabled || wasRunning) this.restartRunner();
   }
 
-  /** Enables or disables the named projections; the runner restarts if that changes what runs. */
-  setEnabled(names: readonly string[], enabled: boolean): void {
-    const before = this.enabled.size;
-    for (const name of names) {
-      if (enabled) this.enabled.add(name);
-      else this.enabled.delete(name);
-    }
-    if (this.enabled.size !== before) this.restartRunner();
+  private persist(name: string, enabled: boolean): void {
+    const current = this.persisted.get(name) ?? createdState(name);
+    const next = { ...current, enabled, version: current.version + 1 };
+    this.persisted.set(name, next);
+    writePersistedState(this.store, name, next);
   }
 
   /** Stops them all, as the node stops. */
@@ -54,9 +98,9 @@ export class StandardProjections {
   private restartRunner(): void {
     this.stop();
     const running = STANDARD_PROJECTIONS.filter((projection) => this.enabled.has(projection.name));
-    for (const projection of running) this.enabledOnce.add(projection.name);
     if (running.length === 0) return;
-    this.runner = new ProjectionRunner(this.store, running);
+    const versions = new Map(running.map((p) => [p.id, this.persisted.get(p.name)?.version ?? 0]));
+    this.runner = new ProjectionRunner(this.store, running, versions);
     this.runner.start();
   }
 
@@ -94,8 +138,8 @@ export class StandardProjections {
       eventsProcessed: 0n,
       partitionsCached: 1,
       coreProcessingTime: 0n,
-      epoch: -1,
-      version: this.enabledOnce.has(projection.name) ? ENABLED_VERSION : CREATED_VERSION,
+      epoch: this.persisted.get(projection.name)?.epoch ?? -1,
+      version: this.persisted.get(projection.name)?.version ?? 0,
     });
   }
 }
