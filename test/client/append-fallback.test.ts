@@ -3,15 +3,12 @@
 // to list nothing, so that the same behaviours run against the same server on the other path.
 import { describeAppendBehaviours } from './support/append-behaviours.js';
 
-jest.mock('../../src/client/features/get-server-features.js', () => {
-  const actual = jest.requireActual<typeof import('../../src/client/features/get-server-features.js')>(
-    '../../src/client/features/get-server-features.js',
-  );
-  const { ServerFeatures } = jest.requireActual<
-    typeof import('../../src/client/features/server-features.js')
-  >('../../src/client/features/server-features.js');
-  const nothingListed = new ServerFeatures({ version: null, methods: [] });
-  return { ...actual, featuresOf: () => Promise.resolve(nothingListed) };
-});
+jest.mock('../../src/client/features/get-server-features.js', () =>
+  jest
+    .requireActual<typeof import('./support/features-listing-nothing.js')>(
+      './support/features-listing-nothing.js',
+    )
+    .featuresListingNothing(),
+);
 
 describeAppendBehaviours('Append');

@@ -4,15 +4,12 @@ import { describeClusterAppendBehaviours } from './support/cluster-append-behavi
 
 jest.setTimeout(60_000);
 
-jest.mock('../../src/client/features/get-server-features.js', () => {
-  const actual = jest.requireActual<typeof import('../../src/client/features/get-server-features.js')>(
-    '../../src/client/features/get-server-features.js',
-  );
-  const { ServerFeatures } = jest.requireActual<
-    typeof import('../../src/client/features/server-features.js')
-  >('../../src/client/features/server-features.js');
-  const nothingListed = new ServerFeatures({ version: null, methods: [] });
-  return { ...actual, featuresOf: () => Promise.resolve(nothingListed) };
-});
+jest.mock('../../src/client/features/get-server-features.js', () =>
+  jest
+    .requireActual<typeof import('./support/features-listing-nothing.js')>(
+      './support/features-listing-nothing.js',
+    )
+    .featuresListingNothing(),
+);
 
 describeClusterAppendBehaviours('Append');

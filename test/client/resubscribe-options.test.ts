@@ -1,7 +1,7 @@
 // The options of self-healing subscriptions (issue 12 §1), checked before anything is sent, and the backoff
 // between attempts.
 import { EsdbClient } from '../../src/client/index.js';
-import { backoffDelay } from '../../src/client/subscriptions/backoff.js';
+import { backoffDelay } from '../../src/client/calls/backoff.js';
 
 describe('the resubscribe options', () => {
   const client = new EsdbClient({ host: '127.0.0.1', port: 1, tls: false });

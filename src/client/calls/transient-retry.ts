@@ -10,11 +10,11 @@
  * on the request before the connection dropped, and the caller is the one to decide whether to repeat it.
  */
 import { CancelledError, DeadlineExceededError, ServiceUnavailableError } from '../errors/esdb-errors.js';
+import { backoffDelay, sleep } from './backoff.js';
 import type { CallControl } from './call-control.js';
 
-/** The first backoff; each retry doubles it, up to {@link MAX_DELAY_MS}. */
-const FIRST_DELAY_MS = 50;
-const MAX_DELAY_MS = 1000;
+/** The first backoff is 50 ms; each retry doubles it, up to 1 s. */
+const BACKOFF = { initialDelay: 50, maxDelay: 1000 };
 
 /** What a retry needs from the client. */
 export interface RetrySettings {
@@ -43,8 +43,8 @@ export class TransientRetry {
   readonly #endsAt: number;
   readonly #boundAttempts: boolean;
   #attempts = 0;
-  #delay = FIRST_DELAY_MS;
   #moves = 0;
+  #waits = 0;
   #lastTransient: unknown;
 
   /**
@@ -79,7 +79,7 @@ export class TransientRetry {
     this.#lastTransient = error;
     if (this.#closed.aborted || this.#control.signal?.aborted === true) return false;
     this.#moves += moved ? 1 : 0;
-    const delay = moved && this.#moves === 1 ? 0 : this.#backoff();
+    const delay = moved && this.#moves === 1 ? 0 : backoffDelay((this.#waits += 1), BACKOFF);
     if (performance.now() + delay >= this.#endsAt) return false;
     await this.#sleep(delay);
     return true;
@@ -96,35 +96,13 @@ export class TransientRetry {
       : error;
   }
 
-  /** The current backoff with jitter (between half and all of it), and the next one doubled. */
-  #backoff(): number {
-    const delay = this.#delay / 2 + (Math.random() * this.#delay) / 2;
-    this.#delay = Math.min(this.#delay * 2, MAX_DELAY_MS);
-    return delay;
-  }
-
-  #sleep(delay: number): Promise<void> {
+  /** Waits `delay`, unless the call's signal aborts or the client closes first. */
+  async #sleep(delay: number): Promise<void> {
     const signal = this.#control.signal;
-    return new Promise((resolve, reject) => {
-      const settle = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onSignal);
-        this.#closed.removeEventListener('abort', onClosed);
-      };
-      const onSignal = (): void => {
-        settle();
-        reject(new CancelledError('The call was cancelled by its signal.', { cause: signal?.reason }));
-      };
-      const onClosed = (): void => {
-        settle();
-        reject(new CancelledError('The client is closed.'));
-      };
-      const timer = setTimeout(() => {
-        settle();
-        resolve();
-      }, delay);
-      signal?.addEventListener('abort', onSignal, { once: true });
-      this.#closed.addEventListener('abort', onClosed, { once: true });
-    });
+    await sleep(delay, ...(signal === undefined ? [] : [signal]), this.#closed);
+    if (signal?.aborted === true) {
+      throw new CancelledError('The call was cancelled by its signal.', { cause: signal.reason });
+    }
+    if (this.#closed.aborted) throw new CancelledError('The client is closed.');
   }
 }

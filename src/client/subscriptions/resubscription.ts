@@ -15,7 +15,7 @@ import {
 } from '../errors/esdb-errors.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { ENDED_WITHOUT_STATUS } from '../wire/checked-channel.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../calls/backoff.js';
 import type { ResubscribePolicy } from './resubscribe-options.js';
 
 /** gRPC ABORTED: the server timed the operation out (§3.1.2), as opposed to the caller's own deadline. */

@@ -1,6 +1,6 @@
 /**
- * The waits between attempts to resubscribe: exponential backoff with jitter, and a sleep that ends early when
- * the subscription is stopped.
+ * The waits between attempts, shared by the retries of idempotent calls and by resubscriptions: exponential
+ * backoff with jitter, and a sleep that ends early when the caller stops waiting.
  */
 
 /** The delay limits of a backoff, in milliseconds. */
@@ -11,8 +11,8 @@ export interface BackoffLimits {
 
 /**
  * The delay before attempt `attempt` (1, 2, ...): `initialDelay` doubled per attempt up to `maxDelay`, less a
- * random part of up to half of it ("equal jitter"), so that subscriptions dropped together spread out while
- * each still backs off.
+ * random part of up to half of it ("equal jitter"), so that calls or subscriptions that failed together spread
+ * out while each still backs off.
  * @param random a number in [0, 1), `Math.random()` by default.
  */
 export function backoffDelay(attempt: number, limits: BackoffLimits, random = Math.random()): number {
