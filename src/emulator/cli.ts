@@ -2,13 +2,14 @@
 // `esdbclient-emulator`: runs one emulated node, or a cluster, until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util';
 import { startEmulatorCluster } from './cluster/start-emulator-cluster.js';
-import type { RunProjections } from './projections/projection-subsystem.js';
+import type { ProjectionOptions, RunProjections } from './projections/projection-subsystem.js';
 import { startEmulator } from './server/start-emulator.js';
 import { DamagedLogError } from './store/damaged-log-error.js';
 
 const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] [--port PORT] [--db DIR [--truncate-damaged-log]]
                            [--run-projections none|system|all [--start-standard-projections]]
        esdbclient-emulator --cluster-size N [--read-only-replica] [--insecure | --secure] [--port PORT]
+                           [--run-projections none|system|all [--start-standard-projections]]
 
   --insecure   cleartext HTTP/2, every call privileged (the default), like the server's --insecure
   --secure     TLS with a generated CA and node certificate, Basic auth (admin/changeit, ops/changeit)
@@ -17,7 +18,8 @@ const usage = `Usage: esdbclient-emulator [--insecure | --secure] [--host HOST] 
   --db DIR     keep the log in DIR: every acknowledged write survives a crash (default: in memory)
   --truncate-damaged-log  with --db: cut a log damaged before its end at the damage, dropping what
                           follows (with a warning), instead of refusing to start
-  --run-projections none|system|all  start the projection subsystem, as the server's option (default none)
+  --run-projections none|system|all  start the projection subsystem, as the server's option (default none);
+                                     in a cluster the leader runs the projections
   --start-standard-projections       run $streams, $by_category, $by_event_type, ... from the start
   --cluster-size N     N voting nodes sharing one in-memory log, on 127.0.0.1, 127.0.0.2, ... and one port
                        (on 127.0.0.1 with consecutive ports where other loopback addresses are unavailable)
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
 
   if (values['truncate-damaged-log'] === true && values.db === undefined)
     throw new Error('--truncate-damaged-log needs --db');
+  const projections = projectionOptionsOf(values);
 
   if (values['cluster-size'] !== undefined) {
     const nodes = Number(values['cluster-size']);
@@ -58,9 +61,7 @@ async function main(): Promise<void> {
       throw new Error(`bad --cluster-size: ${values['cluster-size']}`);
     if (values.host !== undefined) throw new Error('--host does not apply to a cluster');
     if (values.db !== undefined) throw new Error('--db does not apply to a cluster: its log is in memory');
-    if (values['run-projections'] !== undefined || values['start-standard-projections'] === true)
-      throw new Error('projections do not apply to a cluster');
-    await runCluster(nodes, values['read-only-replica'] === true, values.secure === true, port);
+    await runCluster(nodes, values['read-only-replica'] === true, values.secure === true, port, projections);
     return;
   }
   if (values['read-only-replica'] === true) throw new Error('--read-only-replica needs --cluster-size');
@@ -70,8 +71,7 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     port,
     dataDir: values.db,
-    runProjections: runProjectionsOf(values['run-projections']),
-    startStandardProjections: values['start-standard-projections'] === true,
+    ...projections,
     truncateDamagedLog: values['truncate-damaged-log'] === true,
   });
   console.log(`EventStoreDB emulator listening on ${emulator.host}:${emulator.port}`);
@@ -84,6 +84,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** `--run-projections` and `--start-standard-projections`, for a node or a cluster alike. */
+function projectionOptionsOf(values: {
+  readonly 'run-projections'?: string | undefined;
+  readonly 'start-standard-projections'?: boolean | undefined;
+}): ProjectionOptions {
+  return {
+    runProjections: runProjectionsOf(values['run-projections']),
+    startStandardProjections: values['start-standard-projections'] === true,
+  };
 }
 
 /** `--run-projections`, case-insensitive like the server's enum options. */
@@ -100,8 +111,9 @@ async function runCluster(
   readOnlyReplica: boolean,
   secure: boolean,
   port: number,
+  projections: ProjectionOptions,
 ): Promise<void> {
-  const cluster = await startEmulatorCluster({ nodes, readOnlyReplica, secure, port });
+  const cluster = await startEmulatorCluster({ nodes, readOnlyReplica, secure, port, ...projections });
   console.log(`EventStoreDB emulator cluster of ${nodes} node${nodes === 1 ? '' : 's'}:`);
   for (const node of cluster.nodes) {
     const role = node.readOnlyReplica ? ' (read-only replica)' : node === cluster.leader ? ' (leader)' : '';

@@ -198,13 +198,15 @@ export class ClusterController implements Membership {
    * Runs after every state change. The persistent-subscription subsystem runs on the leader only: it starts
    * (loading the groups from the log) when a node becomes leader and shuts its subscriptions down when the node
    * stops leading (PersistentSubscriptionService.cs, `Handle(BecomeLeader)` and `Handle(StateChangeMessage)`);
-   * both are a restart of the emulated subsystem. Read-only replicas follow whichever node leads.
+   * both are a restart of the emulated subsystem. So does the projection manager (ProjectionsSubsystem.cs,
+   * `Handle(StateChangeMessage)`; projections-on-leader.ts). Read-only replicas follow whichever node leads.
    */
   private leadershipChanged(member: ClusterMember, wasLeader: boolean): void {
     const isLeader = member.state === VNodeState.Leader;
     if (member.alive && member.node !== undefined && wasLeader !== isLeader) {
       persistentSubscriptionsOf(member.node).restart();
     }
+    if (member.alive) member.projections?.leading(isLeader);
     if (wasLeader && !isLeader) this.readOnlyReplicasLose(member);
     if (isLeader && !wasLeader) {
       for (const replica of this.members) {

@@ -1,8 +1,10 @@
 import { EmulatorNode } from '../node.js';
+import type { ProjectionOptions } from '../projections/projection-options.js';
 import { serveNode } from '../server/node-server.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ClusterCertificates } from '../tls/certificates.js';
 import type { ClusterMember } from './cluster-member.js';
+import { LeaderOnlyProjections } from './projections-on-leader.js';
 
 /** Attempts at finding a port that is free on every address. */
 const PORT_ATTEMPTS = 20;
@@ -17,22 +19,33 @@ export interface LaunchSettings {
   readonly secure: boolean;
   /** Secure mode: each node's certificate, by member index. */
   readonly certificates: ClusterCertificates | undefined;
+  /** Which projections the leader runs; with `none` no node serves the Projections service. */
+  readonly projections: ProjectionOptions;
 }
 
-/** The launcher of one cluster's nodes: each runs over the shared store with the member as its role. */
+/**
+ * The launcher of one cluster's nodes: each runs over the shared store with the member as its role, and with a
+ * projection subsystem of its own when the cluster runs projections, which the controller starts while it leads.
+ */
 export function nodeLauncher(settings: LaunchSettings): NodeLauncher {
+  const runsProjections = (settings.projections.runProjections ?? 'none') !== 'none';
   return async (member, port) => {
     const node = new EmulatorNode(settings.store, settings.maxAppendSize, member.instanceId);
     node.role = member;
     const identity = settings.certificates?.nodes[member.index];
+    const projections = runsProjections
+      ? new LeaderOnlyProjections(settings.store, settings.projections)
+      : undefined;
     const server = await serveNode(node, {
       host: member.endpoint.host,
       port,
       secure: settings.secure,
       tls: identity === undefined ? undefined : { key: identity.nodeKey, cert: identity.nodeCert },
+      projections,
     });
     member.node = node;
     member.server = server;
+    member.projections = projections;
     member.endpoint = { host: member.endpoint.host, port: server.port };
   };
 }
@@ -63,6 +76,7 @@ export async function launchAll(
           const server = member.server;
           member.server = undefined;
           member.node = undefined;
+          member.projections = undefined;
           await server?.close();
         }),
       );

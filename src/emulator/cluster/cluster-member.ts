@@ -5,6 +5,7 @@ import type { EmulatorNode } from '../node.js';
 import type { NodeServer } from '../server/node-server.js';
 import { admitStreamWrite } from './admission.js';
 import type { ForwardedWrite, NodeRole } from './node-role.js';
+import type { LeaderOnlyProjections } from './projections-on-leader.js';
 
 /** What a member needs from the cluster it belongs to. */
 export interface Membership {
@@ -37,6 +38,8 @@ export class ClusterMember implements NodeRole {
   /** The node running at this address now, and its server. */
   node: EmulatorNode | undefined;
   server: NodeServer | undefined;
+  /** The running node's projection subsystem, when the cluster runs projections. */
+  projections: LeaderOnlyProjections | undefined;
 
   constructor(
     readonly index: number,

@@ -1,7 +1,12 @@
 import type { MemberInfo_VNodeState as VNodeState } from '../../generated/gossip.js';
+import type { ProjectionOptions } from '../projections/projection-options.js';
 
-/** How to start an emulated cluster. Every option has a default suited to tests. */
-export interface EmulatorClusterOptions {
+/**
+ * How to start an emulated cluster. Every option has a default suited to tests. `runProjections` and
+ * `startStandardProjections` are the nodes' projection options: every node serves the Projections service, and
+ * the projections run on the leader alone, moving to the new leader when it changes.
+ */
+export interface EmulatorClusterOptions extends ProjectionOptions {
   /** Voting nodes (the server's cluster size). Default 3. */
   readonly nodes?: number;
   /** One more node, a read-only replica: it never votes nor leads, and refuses client writes. Default false. */

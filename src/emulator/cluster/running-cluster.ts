@@ -94,9 +94,7 @@ class EmulatedCluster {
     await Promise.all(
       this.parts.members.map(async (member) => {
         member.alive = false;
-        const server = member.server;
-        member.server = undefined;
-        await server?.close();
+        await halt(member);
       }),
     );
     this.parts.release();
@@ -142,9 +140,7 @@ class EmulatedCluster {
   private async stopMember(member: ClusterMember): Promise<void> {
     if (!member.alive) return;
     this.parts.controller.stopped(member);
-    const server = member.server;
-    member.server = undefined;
-    await server?.close();
+    await halt(member);
   }
 
   private async restartMember(member: ClusterMember): Promise<void> {
@@ -154,4 +150,14 @@ class EmulatedCluster {
     await this.parts.launch(member, member.endpoint.port);
     this.parts.controller.restarted(member);
   }
+}
+
+/** Stops the node running for `member`: its port closes, then its projections stop, as a single node halts. */
+async function halt(member: ClusterMember): Promise<void> {
+  const server = member.server;
+  const projections = member.projections;
+  member.server = undefined;
+  member.projections = undefined;
+  await server?.close();
+  projections?.stop();
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MAX_APPEND_SIZE } from '../node.js';
+import { checkProjectionOptions, type ProjectionOptions } from '../projections/projection-options.js';
 import { createStore, type OpenedStore } from '../server/create-store.js';
 import { type ClusterCertificates, generateClusterCertificatesAsync } from '../tls/certificates.js';
 import { ClusterController, type ClusterTimings } from './cluster-controller.js';
@@ -28,6 +29,7 @@ interface ClusterSettings {
   readonly port: number;
   readonly maxAppendSize: number;
   readonly timings: ClusterTimings;
+  readonly projections: ProjectionOptions;
 }
 
 /** A cluster before its nodes start: the shared store, the members and their controller. */
@@ -43,7 +45,8 @@ const certificatesByHosts = new Map<string, Promise<ClusterCertificates>>();
  * Starts an emulated cluster in this process (issue 5): `nodes` voting nodes and an optional read-only replica
  * on 127.0.0.1, 127.0.0.2, … sharing one port, or on 127.0.0.1 with one port each where the other loopback
  * addresses cannot be used. All nodes share one log, which stands for replication: a write through any node is
- * in every node's reads at once. Node 0 leads at the start; the others follow it.
+ * in every node's reads at once. Node 0 leads at the start; the others follow it. With `runProjections`, the
+ * leader runs the projections (projections-on-leader.ts).
  */
 export async function startEmulatorCluster(
   options: EmulatorClusterOptions = {},
@@ -80,6 +83,7 @@ export async function startEmulatorCluster(
 function clusterSettings(options: EmulatorClusterOptions): ClusterSettings {
   const voters = options.nodes ?? 3;
   if (!Number.isInteger(voters) || voters < 1) throw new RangeError(`bad cluster size: ${voters}`);
+  checkProjectionOptions(options, 'startEmulatorCluster');
   const electionDelayMs = options.electionDelayMs ?? 500;
   return {
     voters,
@@ -91,6 +95,10 @@ function clusterSettings(options: EmulatorClusterOptions): ClusterSettings {
       electionDelayMs,
       stepMs: Math.min(25, electionDelayMs),
       forwardTimeoutMs: options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS,
+    },
+    projections: {
+      runProjections: options.runProjections,
+      startStandardProjections: options.startStandardProjections,
     },
   };
 }

@@ -45,16 +45,16 @@ const RUN_PROJECTIONS: readonly RunProjections[] = ['none', 'system', 'all'];
 /** The stream where the manager registers projections (ProjectionNamesBuilder.ProjectionsRegistrationStream). */
 export const PROJECTIONS_REGISTRATION_STREAM = '$projections-$all';
 
-/** Refuses option values the server would not start with, naming the option. */
-export function checkProjectionOptions(options: ProjectionOptions): void {
+/** Refuses option values the server would not start with, naming the option and the function given it. */
+export function checkProjectionOptions(options: ProjectionOptions, where = 'startEmulator'): void {
   const { runProjections, startStandardProjections } = options;
   if (runProjections !== undefined && !RUN_PROJECTIONS.includes(runProjections)) {
     throw new RangeError(
-      `startEmulator: runProjections must be 'none', 'system' or 'all', got ${JSON.stringify(runProjections)}`,
+      `${where}: runProjections must be 'none', 'system' or 'all', got ${JSON.stringify(runProjections)}`,
     );
   }
   if (startStandardProjections !== undefined && typeof startStandardProjections !== 'boolean') {
-    throw new TypeError('startEmulator: startStandardProjections must be a boolean');
+    throw new TypeError(`${where}: startStandardProjections must be a boolean`);
   }
 }
 
