@@ -71,17 +71,22 @@ function clientMetadataOf(settings: ConnectionSettings): Metadata {
 
 const STREAMS_SERVICE = '/event_store.client.streams.Streams/';
 const STREAMS_READ = `${STREAMS_SERVICE}Read`;
+const PROJECTIONS_SERVICE = '/event_store.client.projections.Projections/';
 
 /**
  * The headers of a call, by method: the client's, plus `requires-leader` on Streams calls (§4) — `true` on
  * writes (PY forces it for writes and deletes) and on reads when the node preference is the leader, so that a
- * follower answers `not-leader` with the leader's address instead of serving the call itself. Made once per
+ * follower answers `not-leader` with the leader's address instead of serving the call itself — and `true` on
+ * every Projections call, as PY sends it (§3.17.1; a 24.10 server reads it in Streams only). Made once per
  * client: calls share them, and nothing changes them.
  */
 export function callMetadataOf(settings: ConnectionSettings): (methodPath: string) => Metadata {
   const base = clientMetadataOf(settings);
-  const write = Metadata(base).set('requires-leader', 'true');
+  const leaderRequired = Metadata(base).set('requires-leader', 'true');
   const read = Metadata(base).set('requires-leader', settings.nodePreference === 'leader' ? 'true' : 'false');
-  return (methodPath) =>
-    methodPath === STREAMS_READ ? read : methodPath.startsWith(STREAMS_SERVICE) ? write : base;
+  return (methodPath) => {
+    if (methodPath === STREAMS_READ) return read;
+    const leaderOnly = methodPath.startsWith(STREAMS_SERVICE) || methodPath.startsWith(PROJECTIONS_SERVICE);
+    return leaderOnly ? leaderRequired : base;
+  };
 }

@@ -1,0 +1,116 @@
+// The projection methods with a cluster (docs/protocol.md §3.17.1 "In a cluster"): the leader runs the
+// projections, a follower never answers the Projections service, and the client sends `requires-leader: true`
+// on every projection call as PY does, which a 24.10 server does not read there.
+import { randomUUID } from 'node:crypto';
+import { createServer, type CallContext } from 'nice-grpc';
+import { DeadlineExceededError, EsdbClient, NewEvent } from '../../src/client/index.js';
+import { type RunningEmulatorCluster, startEmulatorCluster } from '../../src/emulator/index.js';
+import { ProjectionsDefinition } from '../../src/generated/projections.js';
+import { asyncIterableOf } from '../support/async-iterable.js';
+import { rejectionOf } from './support/target.js';
+
+jest.setTimeout(60_000);
+
+const COUNTER = (category: string): string => `fromCategory('${category}').when({
+  $init: () => ({ count: 0 }),
+  OrderPlaced: (state) => { state.count += 1; }
+})`;
+
+async function placeOrders(client: EsdbClient, streamName: string, count: number): Promise<void> {
+  const events = Array.from({ length: count }, () => NewEvent.json({ type: 'OrderPlaced', data: {} }));
+  await client.appendEvents({ streamName, expectedPosition: null, events });
+}
+
+/** Reads the counter's state until it is `count`, or 10 s pass. */
+async function countOf(client: EsdbClient, name: string, count: number): Promise<unknown> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const state = await client.getProjectionState<{ count: number }>({ name });
+    if (state.count === count || Date.now() > deadline) return state;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a client of a three-node cluster that runs projections', () => {
+  let cluster: RunningEmulatorCluster;
+  const clients: EsdbClient[] = [];
+  const client = (uri: string): EsdbClient => {
+    const opened = new EsdbClient({ uri });
+    clients.push(opened);
+    return opened;
+  };
+
+  beforeEach(async () => {
+    cluster = await startEmulatorCluster({
+      nodes: 3,
+      electionDelayMs: 200,
+      runProjections: 'all',
+      startStandardProjections: true,
+    });
+    await cluster.stable();
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((opened) => opened.close()));
+    await cluster.stop();
+  });
+
+  test('through the leader: the state survives the leader stopping, read through the new leader', async () => {
+    const opened = client(cluster.uri);
+    const category = `orders${randomUUID().replaceAll('-', '')}`;
+    await opened.createProjection({ name: 'counter', query: COUNTER(category) });
+    await placeOrders(opened, `${category}-1`, 2);
+    expect(await countOf(opened, 'counter', 2)).toEqual({ count: 2 });
+    const first = cluster.leader;
+    await first?.stop();
+    await cluster.stable();
+    await placeOrders(opened, `${category}-2`, 1);
+    expect(await countOf(opened, 'counter', 3)).toEqual({ count: 3 });
+    expect(opened.currentNode).toEqual({ host: cluster.leader?.host, port: cluster.leader?.port });
+    expect(cluster.leader).not.toBe(first);
+    expect(await opened.getProjectionStatistics({ name: 'counter' })).toMatchObject({ status: 'Running' });
+  });
+
+  test('with nodePreference=follower the calls reach a follower, which does not answer them', async () => {
+    const opened = client(`${cluster.uri}&nodePreference=follower`);
+    const error = await rejectionOf(opened.getProjectionStatistics({ name: '$by_category', timeout: 0.5 }));
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    const node = opened.currentNode;
+    expect(cluster.nodes.find((n) => n.host === node?.host && n.port === node.port)).not.toBe(cluster.leader);
+    // The leader has them: a leader-preferring client gets the answer.
+    const statistics = await client(cluster.uri).getProjectionStatistics({ name: '$by_category' });
+    expect(statistics.status).toBe('Running');
+  });
+});
+
+test('every projection call carries requires-leader: true, whatever the node preference', async () => {
+  const seen: (string | undefined)[] = [];
+  const record = (context: CallContext): void => {
+    seen.push(context.metadata.get('requires-leader'));
+  };
+  const server = createServer();
+  server.add(ProjectionsDefinition, {
+    create: (_request, context) => (record(context), Promise.resolve({})),
+    update: (_request, context) => (record(context), Promise.resolve({})),
+    delete: (_request, context) => (record(context), Promise.resolve({})),
+    statistics: (_request, context) => (record(context), asyncIterableOf([])),
+    disable: (_request, context) => (record(context), Promise.resolve({})),
+    enable: (_request, context) => (record(context), Promise.resolve({})),
+    reset: (_request, context) => (record(context), Promise.resolve({})),
+    state: (_request, context) => (record(context), Promise.resolve({ state: {} })),
+    result: (_request, context) => (record(context), Promise.resolve({ result: {} })),
+    restartSubsystem: (_request, context) => (record(context), Promise.resolve({})),
+  });
+  const port = await server.listen('127.0.0.1:0');
+  const opened = new EsdbClient({ uri: `esdb://127.0.0.1:${port}?tls=false&nodePreference=follower` });
+  try {
+    await opened.createProjection({ name: 'p', query: 'fromAll()' });
+    await opened.getProjectionState({ name: 'p' });
+    await opened.enableProjection({ name: 'p' });
+    await opened.restartProjectionsSubsystem();
+    expect(seen).toEqual(['true', 'true', 'true', 'true']);
+  } finally {
+    await opened.close();
+    await server.shutdown();
+  }
+});
