@@ -15,6 +15,7 @@ import {
   type ProjectionVersion,
 } from './checkpoint-tag.js';
 import { recoverCheckpoint } from './checkpoint-recovery.js';
+import { EmittedStreamsTracker } from './emitted-streams.js';
 import { ProjectionSandbox, ScriptError, type HandlerOutput } from './js-sandbox.js';
 import { correlationIdToCarry } from './metadata-values.js';
 import type { ProjectionMode } from './projection-management.js';
@@ -36,6 +37,8 @@ export interface CoreConfig {
   readonly mode: ProjectionMode;
   readonly query: string;
   readonly emitEnabled: boolean;
+  /** Whether each stream it emits to is recorded, for a later Delete to remove (emitted-streams.ts). */
+  readonly trackEmittedStreams: boolean;
   readonly version: ProjectionVersion;
 }
 
@@ -60,6 +63,7 @@ export class UserProjectionCore {
   private readonly sandbox: ProjectionSandbox;
   private readonly writer: ProjectionWriter;
   private readonly results: ResultPublisher;
+  private readonly tracker: EmittedStreamsTracker | undefined;
   private readonly sources: readonly string[] | undefined;
   private dirty = new Set<string>();
   private handledSinceCheckpoint = 0;
@@ -81,6 +85,8 @@ export class UserProjectionCore {
     this.tag = zeroTag(this.sources);
     this.writer = new ProjectionWriter(store);
     this.results = new ResultPublisher(this.writer, config.name, definition);
+    if (config.emitEnabled && config.trackEmittedStreams)
+      this.tracker = new EmittedStreamsTracker(store, config.name);
   }
 
   private get checkpointsEnabled(): boolean {
@@ -231,6 +237,7 @@ export class UserProjectionCore {
     const result = this.resultOf(partition, output.state);
     this.partitions.set(partition, { state: output.state, result });
     this.dirty.add(partition);
+    this.tracker?.track(output.emitted.map((emission) => emission.stream));
     for (const emission of output.emitted) this.writer.emit(emission, context);
     if (this.checkpointsEnabled && previous?.result !== result)
       this.results.publish(partition, result, context);
