@@ -1,7 +1,7 @@
 /**
  * The streams a projection created with `trackEmittedStreams` writes to, and their deletion when it is deleted
  * with `deleteEmittedStreams` (24.10, Services/Processing/Emitting/EmittedStreamsTracker.cs and
- * EmittedStreamsDeleter.cs). Each stream is recorded once, as a `$StreamTracked` event whose data is the
+ * EmittedStreamsDeleter.cs; §3.17.2). Each stream is recorded once, as a `$StreamTracked` event whose data is the
  * stream's name, in `$projections-<name>-emittedstreams`; the deleter soft-deletes them in that order.
  */
 import { randomUUID } from 'node:crypto';
