@@ -66,6 +66,8 @@ export class UserProjectionCore {
   private readonly tracker: EmittedStreamsTracker | undefined;
   private readonly sources: readonly string[] | undefined;
   private dirty = new Set<string>();
+  /** Partitions started with `$init` whose `$created` handlers have yet to run (on their first event). */
+  private readonly createdDue = new Set<string>();
   private handledSinceCheckpoint = 0;
   private nextPosition = 0n;
   private scheduled: NodeJS.Immediate | undefined;
@@ -195,6 +197,7 @@ export class UserProjectionCore {
     let output: HandlerOutput;
     try {
       if (!this.partitions.has(partition)) this.initPartition(partition);
+      this.createdDue.delete(partition);
       output = this.sandbox.deleted(partition, false);
     } catch (error) {
       throw faultOf(
@@ -223,11 +226,14 @@ export class UserProjectionCore {
     if (!this.partitions.has(partition)) this.initPartition(partition);
     this.eventsProcessed += 1n;
     this.handledSinceCheckpoint += 1;
+    const fields = envelopeFieldsOf(source, partition, definition);
+    // ProcessPartitionCreated: with the event's envelope, but no category; what it emits goes first.
+    const created = this.createdDue.delete(partition)
+      ? this.sandbox.created(partition, { ...fields, category: '' })
+      : undefined;
     if (source.emptyData) return undefined;
-    return {
-      partition,
-      output: this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition)),
-    };
+    const output = this.sandbox.handle(partition, fields);
+    return { partition, output: { ...output, emitted: [...(created?.emitted ?? []), ...output.emitted] } };
   }
 
   /** Takes the handler's output: a projection that may not emit faults with the server's own reason. */
@@ -245,6 +251,7 @@ export class UserProjectionCore {
 
   private initPartition(partition: string): void {
     const state = this.sandbox.init(partition);
+    this.createdDue.add(partition);
     this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
   }
 
