@@ -9,8 +9,9 @@ import {
   ProjectionExistsError,
   ProjectionNotFoundError,
   ProjectionOperationFailedError,
+  StreamNotFoundError,
 } from '../../src/client/index.js';
-import { MODES, rejectionOf, useClientTarget } from './support/target.js';
+import { MODES, rejectionOf, textOf, useClientTarget } from './support/target.js';
 
 jest.setTimeout(60_000);
 
@@ -42,6 +43,25 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
     if (done(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Emits one event per order to `<category>out-<order stream's number>`. */
+function emitterOf(category: string): string {
+  return `fromCategory('${category}').when({
+    OrderPlaced: (state, event) => { emit('${category}out-' + event.streamId.split('-')[1], 'Seen', {}); }
+  })`;
+}
+
+/** The types of a stream's events, or `'not-found'` (a deleted stream reads as one that never existed). */
+async function typesIn(client: EsdbClient, streamName: string): Promise<string[] | 'not-found'> {
+  const types: string[] = [];
+  try {
+    for await (const event of client.readStreamEvents({ streamName })) types.push(event.type);
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return 'not-found';
+    throw error;
+  }
+  return types;
 }
 
 describe.each(MODES)('projections (%s)', (mode) => {
@@ -118,6 +138,69 @@ describe.each(MODES)('projections (%s)', (mode) => {
       (failure) => failure instanceof ProjectionNotFoundError,
     );
     expect(error).toBeInstanceOf(ProjectionNotFoundError);
+  });
+
+  test('deleteProjection with deleteEmittedStreams deletes the tracked streams and the checkpoints', async () => {
+    const client = target().client();
+    const category = `orders${randomUUID().replaceAll('-', '')}`;
+    const name = `tracked-${category}`;
+    const query = emitterOf(category);
+    await client.createProjection({ name, query, emitEnabled: true, trackEmittedStreams: true });
+    await placeOrders(client, `${category}-1`, 1);
+    await placeOrders(client, `${category}-2`, 1);
+    const emitted = [`${category}out-1`, `${category}out-2`];
+    const tracking = `$projections-${name}-emittedstreams`;
+    for (const stream of emitted) {
+      expect(
+        await eventually(
+          () => typesIn(client, stream),
+          (t) => t !== 'not-found',
+        ),
+      ).toEqual(['Seen']);
+    }
+    expect(await typesIn(client, tracking)).toEqual(['$StreamTracked', '$StreamTracked']);
+    await client.disableProjection({ name });
+    expect(await typesIn(client, `$projections-${name}-checkpoint`)).not.toBe('not-found');
+
+    const options = { deleteEmittedStreams: true, deleteStateStream: true, deleteCheckpointStream: true };
+    await client.deleteProjection({ name, ...options });
+    for (const stream of [...emitted, tracking, `$projections-${name}-checkpoint`]) {
+      expect(
+        await eventually(
+          () => typesIn(client, stream),
+          (t) => t === 'not-found',
+        ),
+      ).toBe('not-found');
+    }
+  });
+
+  test('deleteEmittedStreams without tracking leaves the emitted streams', async () => {
+    const client = target().client();
+    const category = `orders${randomUUID().replaceAll('-', '')}`;
+    const name = `untracked-${category}`;
+    await client.createProjection({ name, query: emitterOf(category), emitEnabled: true });
+    await placeOrders(client, `${category}-1`, 1);
+    const emitted = `${category}out-1`;
+    expect(
+      await eventually(
+        () => typesIn(client, emitted),
+        (t) => t !== 'not-found',
+      ),
+    ).toEqual(['Seen']);
+    expect(await typesIn(client, `$projections-${name}-emittedstreams`)).toBe('not-found');
+    await client.disableProjection({ name });
+    await client.deleteProjection({ name, deleteEmittedStreams: true });
+    await eventually(
+      () => rejectionOf(client.getProjectionStatistics({ name })),
+      (failure) => failure instanceof ProjectionNotFoundError,
+    );
+    expect(await typesIn(client, emitted)).toEqual(['Seen']);
+    // The definition written by the Delete records what it asked for.
+    let definition: Record<string, unknown> = {};
+    for await (const event of client.readStreamEvents({ streamName: `$projections-${name}` })) {
+      definition = JSON.parse(textOf(event.data)) as Record<string, unknown>;
+    }
+    expect(definition).toMatchObject({ deleteEmittedStreams: true });
   });
 
   test('typed errors: a name in use, an unknown projection, a system projection', async () => {

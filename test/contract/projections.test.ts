@@ -7,9 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { NotFoundError, UnknownError, jsonEvent } from '@kurrent/kurrentdb-client';
+import {
+  NotFoundError,
+  StreamNotFoundError,
+  UnknownError,
+  jsonEvent,
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 
-import { MODES, eventually, rejectionOf, useContractTarget } from './harness.js';
+import { MODES, collect, eventually, rejectionOf, useContractTarget } from './harness.js';
 
 jest.setTimeout(30_000);
 
@@ -22,6 +28,16 @@ function counterOf(category: string): string {
     $init: () => ({ count: 0 }),
     OrderPlaced: (state, event) => { state.count += 1; }
   }).transformBy((state) => ({ doubled: state.count * 2 }))`;
+}
+
+/** The event types of a stream, or `'not-found'` (a soft-deleted stream reads as one that never existed). */
+async function typesIn(client: KurrentDBClient, stream: string): Promise<string[] | 'not-found'> {
+  try {
+    return (await collect(client.readStream(stream))).map((resolved) => resolved.event?.type ?? '');
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return 'not-found';
+    throw error;
+  }
 }
 
 const uniqueCategory = () => `order${randomUUID().replace(/-/g, '')}`;
@@ -94,6 +110,40 @@ describeRunning('projections (%s)', (mode) => {
       (error) => error instanceof NotFoundError,
       `${name} gone`,
     );
+  });
+
+  test('deleteProjection deletes the tracked emitted streams and the checkpoint stream', async () => {
+    const client = target().client();
+    const category = uniqueCategory();
+    const name = `tracked-${category}`;
+    const emitted = `${category}out-1`;
+    const query = `fromCategory('${category}').when({
+      OrderPlaced: (state, event) => { emit('${emitted}', 'Seen', {}); }
+    })`;
+    await client.createProjection(name, query, { emitEnabled: true, trackEmittedStreams: true });
+    await client.appendToStream(`${category}-1`, jsonEvent({ type: 'OrderPlaced', data: {} }));
+    await eventually(
+      () => typesIn(client, emitted),
+      (types) => types !== 'not-found',
+      `${emitted} written`,
+    );
+    const tracking = `$projections-${name}-emittedstreams`;
+    expect(await typesIn(client, tracking)).toEqual(['$StreamTracked']);
+    await client.disableProjection(name);
+    await eventually(
+      async () => (await client.getProjectionStatus(name)).status,
+      (status) => status.includes('Stopped'),
+      `${name} stopped`,
+    );
+    await client.deleteProjection(name, { deleteEmittedStreams: true, deleteCheckpointStream: true });
+    for (const stream of [emitted, tracking, `$projections-${name}-checkpoint`]) {
+      const types = await eventually(
+        () => typesIn(client, stream),
+        (t) => t === 'not-found',
+        `${stream} gone`,
+      );
+      expect(types).toBe('not-found');
+    }
   });
 
   test('errors: a name in use, an unknown projection', async () => {

@@ -10,11 +10,14 @@ import { callProjections } from './projection-call.js';
 export interface DeleteProjectionOptions extends CallControl {
   /** The projection's name. */
   readonly name: string;
-  /** Also delete the streams it emitted to (those it tracked). Default `false`. */
+  /**
+   * Also soft-delete the streams it emitted to: those it tracked, so only a projection created with
+   * `trackEmittedStreams` has any to delete (§3.17.2). Default `false`.
+   */
   readonly deleteEmittedStreams?: boolean | undefined;
-  /** Also delete its state stream. Default `false`. */
+  /** Recorded by the server with the deletion; 24.10 deletes no stream for it (§3.17.2). Default `false`. */
   readonly deleteStateStream?: boolean | undefined;
-  /** Also delete its checkpoint stream. Default `false`. */
+  /** Also soft-delete its checkpoint stream (a continuous projection's). Default `false`. */
   readonly deleteCheckpointStream?: boolean | undefined;
 }
 

@@ -147,6 +147,11 @@ export class ProjectionSandbox {
     return JSON.parse(this.call('handle', partition, JSON.stringify(fields)) ?? 'null') as HandlerOutput;
   }
 
+  /** Runs the `$created` handlers on a partition new to the handler, before its first event's handler. */
+  created(partition: string, fields: EnvelopeFields): HandlerOutput {
+    return JSON.parse(this.call('created', partition, JSON.stringify(fields)) ?? 'null') as HandlerOutput;
+  }
+
   /** Runs `$deleted` for a deleted stream's partition. */
   deleted(partition: string, soft: boolean): HandlerOutput {
     return JSON.parse(this.call('deleted', partition, soft) ?? 'null') as HandlerOutput;

@@ -14,6 +14,7 @@ import {
   type DeleteOptions,
   type ProjectionStatistics,
 } from './projection-management.js';
+import { deleteEmittedStreams } from './emitted-streams.js';
 import { checkpointStreamOf } from './projection-names.js';
 import { statisticsOf, type ManagedState } from './projection-statistics.js';
 import { UserProjectionCore } from './user-projection-core.js';
@@ -82,7 +83,12 @@ export class ManagedProjection {
     this.startOrLoadStopped();
   }
 
-  /** Only a stopped or faulted projection (or a transient one) can be deleted. */
+  /**
+   * Only a stopped or faulted projection (or a transient one) can be deleted. ManagedProjection `Handle(Delete)`
+   * and `DeleteProjectionStreams`: the checkpoint stream is deleted (a continuous projection's, if asked)
+   * before the definition is written; the emitted streams (an emitting projection's, if asked) after it.
+   * Nothing deletes the result streams: `deleteStateStream` is only recorded.
+   */
   delete(options: DeleteOptions): void {
     if (this.state !== 'Stopped' && this.state !== 'Faulted' && this.mode !== 'Transient') {
       throw new ProjectionManagementError(
@@ -91,11 +97,11 @@ export class ManagedProjection {
       );
     }
     this.stopCore(false);
-    this.persist({ deleted: true });
-    if (options.deleteCheckpointStream && this.mode === 'Continuous') {
-      const stream = checkpointStreamOf(this.name);
-      if (this.store.lastEventNumberOf(stream) !== -1) this.store.softDelete(stream, { kind: 'any' });
-    }
+    const checkpoint = options.deleteCheckpointStream && this.mode === 'Continuous';
+    const emitted = options.deleteEmittedStreams && this.persisted.emitEnabled;
+    if (checkpoint) this.store.softDelete(checkpointStreamOf(this.name), { kind: 'any' });
+    this.persist({ enabled: false, ...deletionFields(options, checkpoint, emitted, this.persisted) });
+    if (emitted) deleteEmittedStreams(this.store, this.name);
   }
 
   /** Stops the core where it is, writing a checkpoint, as a node shutting down does. */
@@ -154,6 +160,7 @@ export class ManagedProjection {
           mode: this.mode,
           query: this.persisted.query,
           emitEnabled: this.persisted.emitEnabled,
+          trackEmittedStreams: this.persisted.trackEmittedStreams,
           version: { projectionId: this.id, epoch: this.persisted.epoch, version: this.persisted.version },
         },
         {
@@ -185,4 +192,30 @@ export class ManagedProjection {
   private stopCore(writeCheckpoint: boolean): void {
     this.core?.stop(writeCheckpoint);
   }
+}
+
+/**
+ * What a Delete's definition says. With no stream to delete the server finishes at once (the definition says
+ * `deleted`, with the countdown at -1); otherwise the definition is written while deletions are under way
+ * (`deleting`, the countdown at the deletions still awaited: the checkpoint stream, and the emitted streams
+ * when they were tracked).
+ */
+function deletionFields(
+  options: DeleteOptions,
+  checkpoint: boolean,
+  emitted: boolean,
+  persisted: PersistedState,
+): Pick<PersistedState, 'deleted' | 'deletion'> {
+  const awaited = (checkpoint ? 1 : 0) + (emitted && persisted.trackEmittedStreams ? 1 : 0);
+  const underWay = checkpoint || emitted;
+  return {
+    deleted: !underWay,
+    deletion: {
+      prerequisites: underWay ? awaited : awaited - 1,
+      deleting: underWay,
+      deleteEmittedStreams: options.deleteEmittedStreams,
+      deleteCheckpointStream: options.deleteCheckpointStream,
+      deleteStateStream: options.deleteStateStream,
+    },
+  };
 }

@@ -28,6 +28,18 @@ export interface PersistedState {
   readonly epoch: number;
   /** Bumped by every change; the number of the `$ProjectionUpdated` event that records it. */
   readonly version: number;
+  /** What a Delete asked for, recorded with the definition it writes (managed-projection.ts `delete`). */
+  readonly deletion?: DeletionRecord;
+}
+
+/** The fields a Delete sets in the definition it writes (ManagedProjection `Handle(Command.Delete)`). */
+export interface DeletionRecord {
+  /** Deletions still to finish when it was written: `-1` once none was needed (the field the server misspells). */
+  readonly prerequisites: number;
+  readonly deleting: boolean;
+  readonly deleteEmittedStreams: boolean;
+  readonly deleteCheckpointStream: boolean;
+  readonly deleteStateStream: boolean;
 }
 
 /** ProjectionConsts.cs defaults written with every state (MaxAllowedWritesInFlight 0 is left out). */
@@ -39,15 +51,26 @@ const DEFAULTS = {
   projectionSubsystemVersion: 4,
 };
 
-/** The event data: false and zero values are left out, as the server's settings ignore defaults. */
+/**
+ * The event data: false and zero values are left out, as the server's settings ignore defaults. Newtonsoft
+ * writes a class's public fields before its properties, so the one field, `NumberOfPrequisitesMetForDeletion`,
+ * comes first.
+ */
 export function persistedStateJson(state: PersistedState): string {
-  const fields: Record<string, JsonValue> = {
-    handlerType: state.handlerType ?? 'JS',
-    query: state.query,
-    mode: state.mode,
-  };
+  const fields: Record<string, JsonValue> = {};
+  const deletion = state.deletion;
+  if (deletion !== undefined && deletion.prerequisites !== 0) {
+    fields.numberOfPrequisitesMetForDeletion = deletion.prerequisites;
+  }
+  fields.handlerType = state.handlerType ?? 'JS';
+  fields.query = state.query;
+  fields.mode = state.mode;
   if (state.enabled) fields.enabled = true;
   if (state.deleted) fields.deleted = true;
+  if (deletion?.deleting === true) fields.deleting = true;
+  if (deletion?.deleteEmittedStreams === true) fields.deleteEmittedStreams = true;
+  if (deletion?.deleteCheckpointStream === true) fields.deleteCheckpointStream = true;
+  if (deletion?.deleteStateStream === true) fields.deleteStateStream = true;
   fields.emitEnabled = state.emitEnabled;
   fields.checkpointsDisabled = state.mode !== 'Continuous';
   fields.trackEmittedStreams = state.trackEmittedStreams;

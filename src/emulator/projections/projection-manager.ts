@@ -160,7 +160,8 @@ class NodeProjectionManager implements ProjectionManager {
 
   update(name: string, query: string, emitEnabled: boolean | undefined): Promise<void> {
     return answer(() => {
-      this.userProjection(name).update(query, emitEnabled);
+      if (this.standard.has(name)) this.standard.update(name, query, emitEnabled);
+      else this.userProjection(name).update(query, emitEnabled);
     });
   }
 

@@ -12,6 +12,13 @@ export const definitionStreamOf = (name: string): string => `${PREFIX}${name}`;
 /** `$projections-<name>-checkpoint`: its `$ProjectionCheckpoint` events. */
 export const checkpointStreamOf = (name: string): string => `${PREFIX}${name}-checkpoint`;
 
+/** `$projections-<name>-emittedstreams`: a `$StreamTracked` event naming each stream it emitted to. */
+export const emittedStreamsStreamOf = (name: string): string => `${PREFIX}${name}-emittedstreams`;
+
+/** `$projections-<name>-emittedstreams-checkpoint`: how far a deletion of its emitted streams got. */
+export const emittedStreamsCheckpointStreamOf = (name: string): string =>
+  `${PREFIX}${name}-emittedstreams-checkpoint`;
+
 /** `$projections-<name>-<partition>-checkpoint`: a partition's `$Checkpoint` events. */
 export const partitionCheckpointStreamOf = (name: string, partition: string): string =>
   `${PREFIX}${name}-${partition}-checkpoint`;

@@ -5,7 +5,7 @@
  */
 import { jsonString } from '../persistent/dotnet-json.js';
 import { LINK_EVENT_TYPE } from '../store/link-resolution.js';
-import { categoryExtractor, DEFAULT_CATEGORY_SOURCE } from './category-extractor.js';
+import { categoryExtractor, DEFAULT_CATEGORY_SOURCE, type CategoryExtractor } from './category-extractor.js';
 import type { Emission } from './emission.js';
 import { metadataObject, scalarText } from './metadata-values.js';
 import type { ProjectionInput } from './projection-input.js';
@@ -27,7 +27,7 @@ export const STREAM_REFERENCE_EVENT_TYPE = '$@';
 /** The tombstone marker the event-deleting projections add: `$deleted` with the raw value -1. */
 const DELETED_MARKER = ['$deleted', '-1'] as const;
 
-const extractCategory = categoryExtractor(DEFAULT_CATEGORY_SOURCE);
+const defaultCategory = categoryExtractor(DEFAULT_CATEGORY_SOURCE);
 
 /** IndexStreams.cs: a link to the first event of every stream. */
 function indexStreams(input: ProjectionInput): Emission | undefined {
@@ -36,7 +36,10 @@ function indexStreams(input: ProjectionInput): Emission | undefined {
 }
 
 /** CategorizeStreamByPath.cs: the name of every new stream, in `$category-<category>`. */
-function categorizeStreams(input: ProjectionInput): Emission | undefined {
+function categorizeStreams(
+  input: ProjectionInput,
+  extractCategory: CategoryExtractor = defaultCategory,
+): Emission | undefined {
   if (input.positionNumber !== 0n) return undefined;
   const category = extractCategory(input.positionStream);
   if (category === undefined) return undefined;
@@ -49,7 +52,10 @@ function categorizeStreams(input: ProjectionInput): Emission | undefined {
 }
 
 /** CategorizeEventsByStreamPath.cs: a link to every event in `$ce-<category>`, with the original stream. */
-function categorizeEvents(input: ProjectionInput): Emission | undefined {
+function categorizeEvents(
+  input: ProjectionInput,
+  extractCategory: CategoryExtractor = defaultCategory,
+): Emission | undefined {
   const deletion = streamDeletionOf(input.positionStream, input.eventType, input.data);
   const original = deletion.deleted ? deletion.stream : input.positionStream;
   const category = extractCategory(original);
@@ -104,3 +110,22 @@ export const STANDARD_PROJECTIONS: readonly StandardProjection[] = [
   { name: '$by_event_type', id: 4, includeLinks: false, handle: indexEventTypes },
   { name: '$by_correlation_id', id: 5, includeLinks: false, handle: indexCorrelationIds },
 ];
+
+/** The two projections whose query is a category configuration (category-extractor.ts), by name. */
+const CATEGORISING: Readonly<Record<string, typeof categorizeEvents>> = {
+  $stream_by_category: categorizeStreams,
+  $by_category: categorizeEvents,
+};
+
+/**
+ * The projection as its query configures it, as the server builds the handler from the query each time the
+ * projection starts (ProjectionCoreService.cs `CreateStateHandler`): the categorising ones split stream names
+ * as the query says, the others ignore it. A query the server cannot start with throws a RangeError whose
+ * message is the projection's fault reason.
+ */
+export function configuredBy(projection: StandardProjection, query: string): StandardProjection {
+  const categorise = CATEGORISING[projection.name];
+  if (categorise === undefined) return projection;
+  const extractCategory = categoryExtractor(query);
+  return { ...projection, handle: (input) => categorise(input, extractCategory) };
+}

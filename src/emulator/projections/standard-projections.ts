@@ -14,7 +14,7 @@ import { lastPersistedState, writePersistedState, type PersistedState } from './
 import type { ProjectionStatistics } from './projection-management.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { statisticsOf } from './projection-statistics.js';
-import { STANDARD_PROJECTIONS, type StandardProjection } from './standard-handlers.js';
+import { configuredBy, STANDARD_PROJECTIONS, type StandardProjection } from './standard-handlers.js';
 
 /** Each one's handler class in the server's EventStore.Projections.Core.Standard, and its configuration. */
 const NATIVE_HANDLERS: Readonly<Record<string, readonly [string, string]>> = {
@@ -46,6 +46,8 @@ export class StandardProjections {
   private readonly enabled = new Set<string>();
   private readonly persisted = new Map<string, PersistedState>();
   private readonly lastPosition = new Map<string, bigint>();
+  /** Why a projection that was to run could not start with its query (its handler refused the query). */
+  private readonly faults = new Map<string, string>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -74,11 +76,44 @@ export class StandardProjections {
   /** Enable writes the next version unless it is running already; Disable always does (ManagedProjection.cs). */
   setEnabled(name: string, enabled: boolean): void {
     const wasRunning = this.enabled.has(name);
-    if (enabled && wasRunning) return;
+    if (enabled && wasRunning && !this.faults.has(name)) return;
+    this.faults.delete(name);
     this.persist(name, enabled);
     if (enabled) this.enabled.add(name);
     else this.enabled.delete(name);
     if (enabled || wasRunning) this.restartRunner();
+  }
+
+  /**
+   * Update (ManagedProjection `UpdateQuery`): the next version with the new query (and emit option, if given).
+   * The server then builds the handler again from the query, whether the projection runs or not, and faults
+   * it if the query is refused; one that runs goes on, from where it stopped, with the new query.
+   */
+  update(name: string, query: string, emitEnabled: boolean | undefined): void {
+    const current = this.persisted.get(name) ?? createdState(name);
+    const next = {
+      ...current,
+      query,
+      emitEnabled: emitEnabled ?? current.emitEnabled,
+      version: current.version + 1,
+    };
+    this.persisted.set(name, next);
+    writePersistedState(this.store, name, next);
+    this.faults.delete(name);
+    const projection = STANDARD_PROJECTIONS.find((standard) => standard.name === name);
+    if (projection !== undefined) this.configured(projection);
+    this.restartRunner();
+  }
+
+  /** The projection built from its query; undefined (and faulted with the handler's reason) if refused. */
+  private configured(projection: StandardProjection): StandardProjection | undefined {
+    try {
+      return configuredBy(projection, this.persisted.get(projection.name)?.query ?? '');
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      this.faults.set(projection.name, error.message);
+      return undefined;
+    }
   }
 
   private persist(name: string, enabled: boolean): void {
@@ -97,7 +132,9 @@ export class StandardProjections {
 
   private restartRunner(): void {
     this.stop();
-    const running = STANDARD_PROJECTIONS.filter((projection) => this.enabled.has(projection.name));
+    const running = STANDARD_PROJECTIONS.filter((projection) => this.enabled.has(projection.name)).flatMap(
+      (projection) => this.configured(projection) ?? [],
+    );
     if (running.length === 0) return;
     const versions = new Map(running.map((p) => [p.id, this.persisted.get(p.name)?.version ?? 0]));
     this.runner = new ProjectionRunner(this.store, running, versions);
@@ -119,7 +156,7 @@ export class StandardProjections {
 
   /** One projection's statistics. */
   statisticsOf(projection: StandardProjection): ProjectionStatistics {
-    const running = this.enabled.has(projection.name);
+    const running = this.enabled.has(projection.name) && !this.faults.has(projection.name);
     const position =
       running && this.runner !== undefined
         ? this.runner.positionOf(projection.id)
@@ -128,10 +165,10 @@ export class StandardProjections {
     return statisticsOf({
       name: projection.name,
       mode: 'Continuous',
-      state: running ? 'Running' : 'Stopped',
-      enabled: running,
+      state: this.faults.has(projection.name) ? 'Faulted' : running ? 'Running' : 'Stopped',
+      enabled: this.enabled.has(projection.name),
       coreReported: true,
-      faultedReason: '',
+      faultedReason: this.faults.get(projection.name) ?? '',
       position: tag,
       lastCheckpoint: tag,
       progress: running ? 100 : -1,

@@ -15,6 +15,7 @@ import {
   type ProjectionVersion,
 } from './checkpoint-tag.js';
 import { recoverCheckpoint } from './checkpoint-recovery.js';
+import { EmittedStreamsTracker } from './emitted-streams.js';
 import { ProjectionSandbox, ScriptError, type HandlerOutput } from './js-sandbox.js';
 import { correlationIdToCarry } from './metadata-values.js';
 import type { ProjectionMode } from './projection-management.js';
@@ -36,6 +37,8 @@ export interface CoreConfig {
   readonly mode: ProjectionMode;
   readonly query: string;
   readonly emitEnabled: boolean;
+  /** Whether each stream it emits to is recorded, for a later Delete to remove (emitted-streams.ts). */
+  readonly trackEmittedStreams: boolean;
   readonly version: ProjectionVersion;
 }
 
@@ -60,8 +63,11 @@ export class UserProjectionCore {
   private readonly sandbox: ProjectionSandbox;
   private readonly writer: ProjectionWriter;
   private readonly results: ResultPublisher;
+  private readonly tracker: EmittedStreamsTracker | undefined;
   private readonly sources: readonly string[] | undefined;
   private dirty = new Set<string>();
+  /** Partitions started with `$init` whose `$created` handlers have yet to run (on their first event). */
+  private readonly createdDue = new Set<string>();
   private handledSinceCheckpoint = 0;
   private nextPosition = 0n;
   private scheduled: NodeJS.Immediate | undefined;
@@ -81,6 +87,8 @@ export class UserProjectionCore {
     this.tag = zeroTag(this.sources);
     this.writer = new ProjectionWriter(store);
     this.results = new ResultPublisher(this.writer, config.name, definition);
+    if (config.emitEnabled && config.trackEmittedStreams)
+      this.tracker = new EmittedStreamsTracker(store, config.name);
   }
 
   private get checkpointsEnabled(): boolean {
@@ -189,6 +197,7 @@ export class UserProjectionCore {
     let output: HandlerOutput;
     try {
       if (!this.partitions.has(partition)) this.initPartition(partition);
+      this.createdDue.delete(partition);
       output = this.sandbox.deleted(partition, false);
     } catch (error) {
       throw faultOf(
@@ -217,11 +226,14 @@ export class UserProjectionCore {
     if (!this.partitions.has(partition)) this.initPartition(partition);
     this.eventsProcessed += 1n;
     this.handledSinceCheckpoint += 1;
+    const fields = envelopeFieldsOf(source, partition, definition);
+    // ProcessPartitionCreated: with the event's envelope, but no category; what it emits goes first.
+    const created = this.createdDue.delete(partition)
+      ? this.sandbox.created(partition, { ...fields, category: '' })
+      : undefined;
     if (source.emptyData) return undefined;
-    return {
-      partition,
-      output: this.sandbox.handle(partition, envelopeFieldsOf(source, partition, definition)),
-    };
+    const output = this.sandbox.handle(partition, fields);
+    return { partition, output: { ...output, emitted: [...(created?.emitted ?? []), ...output.emitted] } };
   }
 
   /** Takes the handler's output: a projection that may not emit faults with the server's own reason. */
@@ -231,6 +243,7 @@ export class UserProjectionCore {
     const result = this.resultOf(partition, output.state);
     this.partitions.set(partition, { state: output.state, result });
     this.dirty.add(partition);
+    this.tracker?.track(output.emitted.map((emission) => emission.stream));
     for (const emission of output.emitted) this.writer.emit(emission, context);
     if (this.checkpointsEnabled && previous?.result !== result)
       this.results.publish(partition, result, context);
@@ -238,6 +251,7 @@ export class UserProjectionCore {
 
   private initPartition(partition: string): void {
     const state = this.sandbox.init(partition);
+    this.createdDue.add(partition);
     this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
   }
 
