@@ -1,12 +1,19 @@
 /** The order application's event store over our client, `EsdbClient` (src/client). */
 import {
+  DeadlineExceededError,
   EsdbClient,
   NewEvent,
   ProjectionNotFoundError,
   StreamNotFoundError,
   type RecordedEvent,
 } from '../../src/client/index.js';
-import type { EventRead, EventStorePort, EventToWrite } from './event-store-port.js';
+import {
+  NO_ANSWER,
+  STATUS_DEADLINE_MS,
+  type EventRead,
+  type EventStorePort,
+  type EventToWrite,
+} from './event-store-port.js';
 
 function newEvents(events: readonly EventToWrite[]): NewEvent[] {
   return events.map(({ id, type, data }) => NewEvent.json({ id, type, data }));
@@ -49,9 +56,10 @@ export function esdbClientPort(client: EsdbClient): EventStorePort {
     projectionResult: (name, partition) => client.getProjectionResult({ name, partition }),
     async projectionStatus(name) {
       try {
-        return (await client.getProjectionStatistics({ name })).status;
+        return (await client.getProjectionStatistics({ name, timeout: STATUS_DEADLINE_MS })).status;
       } catch (error: unknown) {
         if (error instanceof ProjectionNotFoundError) return undefined;
+        if (error instanceof DeadlineExceededError) return NO_ANSWER;
         throw error;
       }
     },

@@ -23,6 +23,12 @@ export interface EventRead {
   readonly link: { readonly streamName: string; readonly streamPosition: bigint } | undefined;
 }
 
+/** What {@link EventStorePort.projectionStatus} reports when the server did not answer in time. */
+export const NO_ANSWER = 'no answer';
+
+/** How long a status call may take. */
+export const STATUS_DEADLINE_MS = 2_000;
+
 /** The event store, as the order application uses it. */
 export interface EventStorePort {
   /** Appends to a stream that must not exist yet. */
@@ -40,9 +46,10 @@ export interface EventStorePort {
   /** The projection's result, or one partition's. */
   projectionResult(name: string, partition?: string): Promise<unknown>;
   /**
-   * Its status from its statistics, as the server words it (`Running`, `Stopped`, `Faulted`, …), or `undefined`
-   * when the server knows no projection by that name. Only the status: the official client's statistics do not
-   * carry the projection's mode.
+   * Its status from its statistics, as the server words it (`Running`, `Stopped`, `Faulted`, …); `undefined`
+   * when the server knows no projection by that name; {@link NO_ANSWER} when the server did not answer within
+   * {@link STATUS_DEADLINE_MS} (a real node does not answer while its projection subsystem restarts). Only the
+   * status: the official client's statistics do not carry the projection's mode.
    */
   projectionStatus(name: string): Promise<string | undefined>;
   disableProjection(name: string): Promise<void>;

@@ -1,6 +1,7 @@
 /** The order application's event store over the official client, `@kurrent/kurrentdb-client`. */
 import {
   ANY,
+  DeadlineExceededError,
   NO_STREAM,
   NotFoundError,
   START,
@@ -11,7 +12,13 @@ import {
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 
-import type { EventRead, EventStorePort, EventToWrite } from './event-store-port.js';
+import {
+  NO_ANSWER,
+  STATUS_DEADLINE_MS,
+  type EventRead,
+  type EventStorePort,
+  type EventToWrite,
+} from './event-store-port.js';
 
 function eventRead({ event, link }: ResolvedEvent): EventRead {
   if (event === undefined) throw new Error('the official client returned a link whose event is gone');
@@ -55,9 +62,10 @@ export function officialClientPort(client: KurrentDBClient): EventStorePort {
     projectionResult: (name, partition) => client.getProjectionResult(name, { partition }),
     async projectionStatus(name) {
       try {
-        return (await client.getProjectionStatus(name)).status;
+        return (await client.getProjectionStatus(name, { deadline: STATUS_DEADLINE_MS })).status;
       } catch (error: unknown) {
         if (error instanceof NotFoundError) return undefined;
+        if (error instanceof DeadlineExceededError) return NO_ANSWER;
         throw error;
       }
     },

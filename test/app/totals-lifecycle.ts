@@ -69,6 +69,7 @@ export async function runTotalsLifecycle(
   await store.resetProjection(name);
   const recomputed = await app.totals(name, expectedTotals(shippedNow, DISCOUNT));
 
+  // A real node answers no projection call until its subsystem has restarted: the status polls ride that out.
   await store.restartProjectionsSubsystem();
   await app.status(name, isRunning);
   await app.placeOrders([extra], book);

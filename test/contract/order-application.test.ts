@@ -8,9 +8,12 @@
  * server must run them too (`--run-projections=all --start-standard-projections=true`), which
  * `ESDB_STANDARD_PROJECTIONS=1` says (docs/protocol.md §3.17.1).
  */
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
+
 import { EsdbClient } from '../../src/client/index.js';
+import { startEmulator } from '../../src/emulator/index.js';
 import { esdbClientPort } from '../app/esdb-client-port.js';
-import type { EventStorePort } from '../app/event-store-port.js';
+import { NO_ANSWER, type EventStorePort } from '../app/event-store-port.js';
 import {
   OrderApplication,
   expectedTotals,
@@ -181,6 +184,29 @@ describeRunning('the order application (%s)', (mode) => {
       const totals = await reader.totals(name, expectedTotals(ORDERS));
       expect(totals.state).toEqual(expectedTotals(ORDERS));
       expect(totals).toEqual(await writer.totals(name, expectedTotals(ORDERS)));
+    }
+  });
+});
+
+// A real node leaves projection calls unanswered while its subsystem restarts (docs/protocol.md §3.17.1); the
+// application's status calls then give up after their deadline. A frozen emulator stands in for that node.
+const describeOnEmulator = process.env.ESDB_URI === undefined ? describe : describe.skip;
+
+describeOnEmulator('the order application, when the server does not answer', () => {
+  test('a status call reports no answer, over either client', async () => {
+    const emulator = await startEmulator({ secure: false, runProjections: 'all' });
+    const ours = new EsdbClient({ uri: emulator.uri });
+    const official = KurrentDBClient.connectionString(emulator.uri.replace(/^esdb:/, 'kurrentdb:'));
+    try {
+      const ports = [esdbClientPort(ours), officialClientPort(official)];
+      await Promise.all(ports.map((port) => port.projectionStatus('$by_category')));
+      emulator.freeze();
+      const statuses = await Promise.all(ports.map((port) => port.projectionStatus('$by_category')));
+      expect(statuses).toEqual([NO_ANSWER, NO_ANSWER]);
+    } finally {
+      emulator.resume();
+      await Promise.allSettled([ours.close(), official.dispose()]);
+      await emulator.stop();
     }
   });
 });
