@@ -73,6 +73,29 @@ describeRunning('projections (%s)', (mode) => {
     );
   });
 
+  test('before the first handled event, state and result are empty: $init has not run', async () => {
+    const client = target().client();
+    const category = uniqueCategory();
+    const name = `idle-${category}`;
+    await client.createProjection(name, counterOf(category));
+    await client.appendToStream(`${category}-1`, jsonEvent({ type: 'OrderCancelled', data: {} }));
+    await eventually(
+      async () => (await client.getProjectionStatus(name)).status,
+      (status) => status === 'Running',
+      `${name} running`,
+    );
+    expect(await client.getProjectionState(name)).toEqual({});
+    expect(await client.getProjectionResult(name)).toEqual({});
+
+    await client.appendToStream(`${category}-1`, jsonEvent({ type: 'OrderPlaced', data: {} }));
+    const state = await eventually(
+      () => client.getProjectionState<{ count?: number }>(name),
+      (value) => value.count === 1,
+      `the state of ${name}`,
+    );
+    expect(state).toEqual({ count: 1 });
+  });
+
   test('emitting with tracked streams; disable, enable, update, reset and delete', async () => {
     const client = target().client();
     const category = uniqueCategory();

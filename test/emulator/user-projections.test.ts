@@ -37,6 +37,25 @@ async function stateOf(name: string, partition = ''): Promise<unknown> {
 }
 
 describe('sources, handlers and state', () => {
+  test('$init runs on the first handled event: before it, state and result are empty', async () => {
+    const { store, manager } = started();
+    write(store, 'quiet', 'Unhandled');
+    const query = `fromStream('quiet').when({ $init: () => ({ n: 0 }), E: (s) => { s.n++; } })
+      .transformBy((s) => ({ doubled: s.n * 2 }))`;
+    await manager.create(continuous('quiet', query), undefined);
+    await settled(store);
+    // Server: the root partition is cached with no state at load (CoreProjection.cs, CheckpointLoaded), and the
+    // reader hands the phase only handled event types, so nothing has run `$init` yet; the service answers {}.
+    expect(await stateOf('quiet')).toBeUndefined();
+    expect(await manager.result('quiet', '')).toBeUndefined();
+    expect((await statusOf(manager, 'quiet')).partitionsCached).toBe(1);
+
+    write(store, 'quiet', 'E');
+    await settled(store);
+    expect(await stateOf('quiet')).toEqual({ n: 1 });
+    expect(JSON.parse((await manager.result('quiet', '')) ?? 'null')).toEqual({ doubled: 2 });
+  });
+
   test('fromCategory + when: the state counts the category’s events of the handled type', async () => {
     const { store, manager } = started();
     write(store, 'order-1', 'OrderPlaced', { total: 5 });
@@ -428,7 +447,7 @@ describe('the sandbox', () => {
         'probe',
         `fromStream('probe').when({ $init: function () {
           return { require: typeof require, process: typeof process, setTimeout: typeof setTimeout, escaped: this.constructor.constructor('return typeof process')() };
-        } })`,
+        }, P: (state) => state })`,
       ),
       undefined,
     );

@@ -54,6 +54,14 @@ const CHECKPOINT_HANDLED_THRESHOLD = 4000;
 const RECORDS_PER_TURN = 256;
 
 /** Runs one user projection's query over the log. */
+/**
+ * The root partition of an unpartitioned projection before its first event: cached, as the server caches it when
+ * its checkpoint is loaded, but with no state, for `$init` runs only when the first event is handled
+ * (KurrentDB 24.10 CoreProjection.cs, Handle(CheckpointLoaded); EventProcessingProjectionProcessingPhase.cs,
+ * InitOrLoadHandlerState). So State and Result answer `{}` until then.
+ */
+const UNINITIALISED_ROOT: PartitionState = Object.freeze({ state: null, result: null });
+
 export class UserProjectionCore {
   readonly partitions = new Map<string, PartitionState>();
   tag: CheckpointTag;
@@ -106,7 +114,7 @@ export class UserProjectionCore {
       : undefined;
     if (this.sandbox.definition.biState) this.sandbox.initShared();
     if (recovered === undefined) {
-      if (!this.partitioned) this.initPartition('');
+      if (!this.partitioned) this.partitions.set('', UNINITIALISED_ROOT);
       return;
     }
     this.tag = recovered.tag;
@@ -116,7 +124,7 @@ export class UserProjectionCore {
       this.sandbox.load(partition, state);
       this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
     }
-    if (!this.partitioned && !this.partitions.has('')) this.initPartition('');
+    if (!this.partitioned && !this.partitions.has('')) this.partitions.set('', UNINITIALISED_ROOT);
   }
 
   /** Follows the log from where {@link load} left it. */
@@ -196,7 +204,7 @@ export class UserProjectionCore {
   private partitionDeleted(partition: string, tag: CheckpointTag): void {
     let output: HandlerOutput;
     try {
-      if (!this.partitions.has(partition)) this.initPartition(partition);
+      if (this.needsInit(partition)) this.initPartition(partition);
       this.createdDue.delete(partition);
       output = this.sandbox.deleted(partition, false);
     } catch (error) {
@@ -223,7 +231,7 @@ export class UserProjectionCore {
         ? this.sandbox.partitionOf(envelopeFieldsOf(source, '', definition))
         : '';
     if (partition === null) return undefined;
-    if (!this.partitions.has(partition)) this.initPartition(partition);
+    if (this.needsInit(partition)) this.initPartition(partition);
     this.eventsProcessed += 1n;
     this.handledSinceCheckpoint += 1;
     const fields = envelopeFieldsOf(source, partition, definition);
@@ -247,6 +255,12 @@ export class UserProjectionCore {
     for (const emission of output.emitted) this.writer.emit(emission, context);
     if (this.checkpointsEnabled && previous?.result !== result)
       this.results.publish(partition, result, context);
+  }
+
+  /** Whether the handler has yet to run `$init` for the partition (InitOrLoadHandlerState: no state yet). */
+  private needsInit(partition: string): boolean {
+    const cached = this.partitions.get(partition);
+    return cached === undefined || cached === UNINITIALISED_ROOT;
   }
 
   private initPartition(partition: string): void {
