@@ -206,6 +206,23 @@ describe('a $all subscription whose client stops reading while live', () => {
     ]);
   });
 
+  test('a filtered one that matched nothing before going live sends no checkpoint when it falls behind (§3.8.1)', async () => {
+    const store = new EventStore({ recordSize: sizeOf });
+    appendEach(store, 'b-other', 1);
+    const filter = {
+      filter: { $case: 'streamIdentifier' as const, value: { prefix: ['a-'] } },
+      window: { $case: 'count' as const, value: {} },
+      checkpointIntervalMultiplier: 1000,
+    };
+    const subscription = open(store, allSubscriptionRequest({ filter }));
+    expect(await take(subscription, 3)).toEqual(['confirmation', `checkpoint ${2n ** 64n - 1n}`, 'caughtUp']);
+    const first = subscription.next();
+    appendEach(store, 'a-orders', 1);
+    expect(summarise((await first).value as ReadResponse)).toBe('event a-orders@0');
+    appendEach(store, 'a-orders', 100);
+    expect(await take(subscription, 101)).toEqual([...events('a-orders', 1, 100), 'caughtUp']);
+  });
+
   test('records the filter leaves out do not fill the live buffer', async () => {
     const store = new EventStore({ recordSize: sizeOf });
     const subscription = await slowAllSubscriber(store, true);
