@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../../store/stored-event.js';
 
-/** The capacity of the enumerators' live channel and of their output channel (Enumerator.cs `MaxLiveEventBufferCount`). */
-export const LIVE_BUFFER_CAPACITY = 32;
+/** The size of a subscription's live queue and of its output queue (Enumerator.cs `MaxLiveEventBufferCount`). */
+const LIVE_BUFFER_CAPACITY = 32;
 
 /**
  * What a 24.10 server holds for a consumer whose transport is full (§3.8.1): the output channel's messages, the
@@ -9,7 +9,7 @@ export const LIVE_BUFFER_CAPACITY = 32;
  */
 const ITEMS_HELD = 2 * LIVE_BUFFER_CAPACITY + 1;
 
-/** How many live items the subscription service has queued from the log's record `cursor` on, counting past `limit` never. */
+/** How many live items the subscription service queued for the log's records from `cursor` on, up to `limit`. */
 export type PendingCounter = (cursor: number, limit: number) => number;
 
 /**
