@@ -131,6 +131,38 @@ describe('catch-up subscriptions resubscribe by themselves (scripted server)', (
     }
   });
 
+  test('a second caught_up on the same call (the server fell behind, §3.8.1) is a second CaughtUp', async () => {
+    const setup = await scriptedServer([
+      {
+        messages: [
+          CONFIRMATION,
+          eventResponse('s', 0n),
+          CAUGHT_UP,
+          eventResponse('s', 1n),
+          eventResponse('s', 2n),
+          CAUGHT_UP,
+          eventResponse('s', 3n),
+        ],
+      },
+    ]);
+    try {
+      const subscription = setup.client.subscribeStreamEvents({ streamName: 's', includeCaughtUp: true });
+      const items = await take(subscription, 6);
+      expect(items.map((item) => (item instanceof CaughtUp ? 'caught-up' : item.streamPosition))).toEqual([
+        0n,
+        'caught-up',
+        1n,
+        2n,
+        'caught-up',
+        3n,
+      ]);
+      expect(setup.requests).toHaveLength(1);
+      await subscription.close();
+    } finally {
+      await stopAll(setup);
+    }
+  });
+
   test('resubscribe: false ends the loop with the transient error, after one call', async () => {
     const setup = await scriptedServer([
       { messages: [CONFIRMATION, eventResponse('s', 0n)], error: unavailable() },

@@ -13,6 +13,7 @@ import {
   toWirePosition,
 } from '../../store/log-position.js';
 import { CommitSignal } from './commit-signal.js';
+import { countAccepted, countFilteredPending, LiveBuffer } from './live-buffer.js';
 import { forwardsStartIndex } from './read-all.js';
 import type { ReadPlan } from './read-request.js';
 import { invalidPosition } from './read-request-errors.js';
@@ -60,12 +61,24 @@ export async function* subscribeToAll(
             ? lastIndexed
             : plan.start.position,
       lastCheckpointSent: undefined,
+      cursor: confirmedAt,
+      liveCounter: 0,
     };
     if (comparePositions(state.checkpoint, lastIndexed) < 0) {
       yield* catchUp(store, plan, state);
     }
-    yield caughtUpResponse();
-    yield* live(store, plan, state, confirmedAt, commits, signal);
+    for (;;) {
+      // Commits while `caught_up` waits for the client already count against the live buffer.
+      const buffer = liveBufferOf(store, plan, state);
+      yield caughtUpResponse();
+      if (!(yield* live(store, plan, state, { buffer, commits, signal }))) return;
+      // Falling behind (§3.8.1): a filtered subscription first sends where it got to, then catches up from there.
+      if (plan.filter !== undefined) {
+        const message = checkpointMessage(state, state.checkpoint);
+        if (message !== undefined) yield message;
+      }
+      yield* catchUp(store, plan, state);
+    }
   } finally {
     commits.close();
   }
@@ -76,6 +89,10 @@ interface SubscriptionState {
   checkpoint: LogPosition;
   /** The enumerator drops any checkpoint not after the last one it passed on, comparing wire values. */
   lastCheckpointSent: { commitPosition: bigint; preparePosition: bigint } | undefined;
+  /** The live phase's place in the log: every record from the confirmation on passes it once. */
+  cursor: number;
+  /** The subscription service's count of records towards the next live checkpoint; it never restarts. */
+  liveCounter: number;
 }
 
 /** A checkpoint message unless it is not after the last one sent. */
@@ -177,42 +194,59 @@ function eventIfNew(
   return eventResponse(resolveRecord(store, record, plan.resolveLinks, 'read'), plan.uuidForm);
 }
 
+/** The live interval of the subscription service, -1 for none; its counter is an `int`. */
+function liveIntervalOf(plan: AllSubscriptionPlan): number {
+  return plan.filter === undefined ? NO_LIVE_CHECKPOINTS : plan.filter.checkpointInterval | 0;
+}
+
+/** What the live subscription service queues: the records it lets through, and a filtered one's checkpoints. */
+function liveBufferOf(store: EventStore, plan: AllSubscriptionPlan, state: SubscriptionState): LiveBuffer {
+  const filter = plan.filter;
+  if (filter === undefined) {
+    return new LiveBuffer(store.log, 1, (cursor, limit) =>
+      countAccepted(store.log, isVisibleInAll, cursor, limit),
+    );
+  }
+  const interval = liveIntervalOf(plan);
+  return new LiveBuffer(store.log, 2, (cursor, limit) =>
+    countFilteredPending(store.log, filter.matches, { interval, counter: state.liveCounter }, cursor, limit),
+  );
+}
+
 /**
  * Live: every record committed since the confirmation, in order, as the subscription service passes them on.
  * Events and checkpoints not after what was already sent are skipped (Enumerator.AllSubscription*.cs `GoLive`).
  * The service counts every record for a filtered subscription, matching or not, and reports the position of each
- * interval-th one; its counter is an `int`.
+ * interval-th one. Resolves true when the client fell too far behind (§3.8.1), false when cancelled.
  */
 async function* live(
   store: EventStore,
   plan: AllSubscriptionPlan,
   state: SubscriptionState,
-  confirmedAt: number,
-  commits: CommitSignal,
-  signal: AbortSignal,
-): AsyncGenerator<ReadResponse, void, undefined> {
-  const filter = plan.filter;
-  const accepts = filter?.matches ?? isVisibleInAll;
-  const liveInterval = filter === undefined ? NO_LIVE_CHECKPOINTS : filter.checkpointInterval | 0;
-  let counter = 0;
-  let cursor = confirmedAt;
+  { buffer, commits, signal }: { buffer: LiveBuffer; commits: CommitSignal; signal: AbortSignal },
+): AsyncGenerator<ReadResponse, boolean, undefined> {
+  const accepts = plan.filter?.matches ?? isVisibleInAll;
+  const liveInterval = liveIntervalOf(plan);
   for (;;) {
-    for (let record = store.log[cursor]; record !== undefined; record = store.log[cursor]) {
-      cursor += 1;
+    for (let record = store.log[state.cursor]; record !== undefined; record = store.log[state.cursor]) {
+      state.cursor += 1;
       const position = positionOf(record);
+      // The service counts the record before the enumerator sees its event.
+      const reachesInterval = liveInterval !== NO_LIVE_CHECKPOINTS && ++state.liveCounter >= liveInterval;
+      if (reachesInterval) state.liveCounter = 0;
       if (accepts(record) && comparePositions(position, state.checkpoint) > 0) {
         state.checkpoint = position;
         yield eventResponse(resolveRecord(store, record, plan.resolveLinks, 'live'), plan.uuidForm);
+        if (buffer.fellBehind(state.cursor)) return true;
       }
-      if (liveInterval === NO_LIVE_CHECKPOINTS) continue;
-      counter += 1;
-      if (counter < liveInterval) continue;
-      counter = 0;
-      if (comparePositions(position, state.checkpoint) < 0) continue;
+      if (!reachesInterval || comparePositions(position, state.checkpoint) < 0) continue;
       state.checkpoint = position;
       const message = checkpointMessage(state, position);
-      if (message !== undefined) yield message;
+      if (message === undefined) continue;
+      yield message;
+      if (buffer.fellBehind(state.cursor)) return true;
     }
-    if (!(await commits.next(signal))) return;
+    if (!(await commits.next(signal))) return false;
+    buffer.drained();
   }
 }
