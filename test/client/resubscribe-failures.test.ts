@@ -78,6 +78,7 @@ describe('which failures are transient (scripted server)', () => {
 describe('protocol errors (rogue server)', () => {
   test.each([
     ['ends without a status (as under a node shutting down): retried', { end: 'end' as const }, 3],
+    ['is reset with NO_ERROR before a status (a node shutting down): retried', { end: 'reset' as const }, 3],
     [
       'cuts its last message short: not retried',
       { body: [truncatedFrame(ReadResp.encode(ReadResp.fromPartial(eventResponse('s', 0n))).finish(), 3)] },

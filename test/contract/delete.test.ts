@@ -169,6 +169,19 @@ describe.each(MODES)('delete and tombstone (%s)', (mode) => {
       }
     });
 
+    test.each(appendPaths)('refuses even an append of no events (through %s)', async (_path, options) => {
+      const client = target().client();
+      const stream = await streamWith(1, 'tombstone-empty-append');
+      await client.tombstoneStream(stream);
+
+      // §3.2.1: the tombstone is checked before the events or the expectation, so an empty write fails too.
+      for (const streamState of [ANY, NO_STREAM, STREAM_EXISTS, 0n] as const) {
+        const error = await rejectionOf(client.appendToStream(stream, [], { ...options(), streamState }));
+        expect(error).toBeInstanceOf(StreamDeletedError);
+        expect((error as StreamDeletedError).streamName).toBe(stream);
+      }
+    });
+
     test('works on a stream that never existed', async () => {
       const client = target().client();
       const stream = uniqueStream('tombstone-missing');

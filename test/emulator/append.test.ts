@@ -196,6 +196,36 @@ describe('insecure node', () => {
     expect(await append(client, stream, noStream, events)).toEqual(first);
   });
 
+  test.each([
+    ['any', any],
+    ['no_stream', noStream],
+    ['stream_exists', streamExists],
+    ['revision 0', revision(0n)],
+  ])(
+    'no events to a tombstoned stream with %s: FAILED_PRECONDITION stream-deleted (§3.2.1)',
+    async (_, expected) => {
+      const stream = streamName();
+      await append(client, stream, noStream, [proposed()]);
+      await client.tombstone({
+        options: {
+          streamIdentifier: { streamName: Buffer.from(stream) },
+          expectedStreamRevision: { $case: 'any', value: {} },
+        },
+      });
+      let trailer: Metadata | undefined;
+      const error = await failure(
+        client.append(asyncIterableOf([optionsFor(stream, expected)]), {
+          onTrailer: (received) => (trailer = received),
+        }),
+      );
+      expect([error.code, error.details]).toEqual([
+        Status.FAILED_PRECONDITION,
+        `Event stream '${stream}' is deleted.`,
+      ]);
+      expect(trailer?.get('exception')).toBe('stream-deleted');
+    },
+  );
+
   test('no options first: UNKNOWN "Exception was thrown by handler." and the node keeps serving (§3.3, §3.1)', async () => {
     const error = await failure(client.append(asyncIterableOf([proposed()])));
     expect([error.code, error.details]).toEqual([Status.UNKNOWN, 'Exception was thrown by handler.']);

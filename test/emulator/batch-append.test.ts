@@ -395,6 +395,19 @@ describe('insecure node', () => {
     expect(successOf(await call.next()).revision).toBe(0n);
   });
 
+  test('an empty batch to a tombstoned stream is StreamDeleted whatever it expects (§3.2.1)', async () => {
+    const stream = streamName();
+    await client.tombstone({
+      options: { streamIdentifier: identifier(stream), expectedStreamRevision: { $case: 'any', value: {} } },
+    });
+    const call = open();
+    for (const expected of [any, noStream, streamExists, position(0n)]) {
+      call.requests.send({ correlationId: stringId(), options: options(stream, expected), isFinal: true });
+      const status = errorOf(await call.next());
+      expect([status.code, status.message]).toEqual([Code.NOT_FOUND, 'StreamDeleted']);
+    }
+  });
+
   test('an idempotent replay answers with the original revision and position, writing nothing (§3.6)', async () => {
     const call = open();
     const stream = streamName();

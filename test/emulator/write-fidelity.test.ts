@@ -73,14 +73,23 @@ describe('an append of no events (§3.3)', () => {
     });
   });
 
-  test('an empty check on a tombstoned stream passes without writing', () => {
-    const store = newStore();
-    store.append('a', any, [event()]);
-    store.tombstone('a', any);
-    const head = store.headPosition;
-    expect(store.append('a', any, [])).toMatchObject({ kind: 'success', position: undefined });
-    expect(store.headPosition).toBe(head);
-  });
+  test.each<[string, ExpectedRevision]>([
+    ['any', any],
+    ['no_stream', { kind: 'no-stream' }],
+    ['stream_exists', { kind: 'stream-exists' }],
+    ['the revision before the tombstone', revision(0)],
+    ['the tombstone revision', { kind: 'revision', revision: 9223372036854775807n }],
+  ])(
+    'an empty check on a tombstoned stream with %s is stream-deleted and writes nothing (§3.2.1)',
+    (_, expected) => {
+      const store = newStore();
+      store.append('a', any, [event()]);
+      store.tombstone('a', any);
+      const head = store.headPosition;
+      expect(store.append('a', expected, [])).toEqual({ kind: 'stream-deleted' });
+      expect(store.headPosition).toBe(head);
+    },
+  );
 
   test('an empty write to a soft-deleted stream un-deletes it after its own record', () => {
     const store = newStore();

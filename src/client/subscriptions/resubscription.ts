@@ -27,8 +27,16 @@ const ABORTED = 10;
  * leader moved (NotLeaderError), discovery found no member for now (DiscoveryError), the server cancelled the
  * call (CancelledError that the caller did not cause: a node shutting down), or the server timed it out
  * (ABORTED, such as older servers' "consumer too slow", §3.8), or the server ended the call's stream without
- * a status (a ProtocolError, §4.1, seen when a node shuts down under a call). Anything else, such as
- * AccessDeniedError, StreamDeletedError or another ProtocolError, would fail again.
+ * a status. Anything else, such as AccessDeniedError, StreamDeletedError or another ProtocolError, would fail
+ * again.
+ *
+ * The last case is needed although a dropped connection now shows as ServiceUnavailableError
+ * (wire/checked-channel.ts waits for grpc-js's report): a node that shuts down while calls are open may reset
+ * each open stream with RST_STREAM NO_ERROR before it closes the connection (Node's HTTP/2 server does so when
+ * the emulator restarts or stops under load). grpc-js then reports INTERNAL "Received RST_STREAM with code 0
+ * (Call ended without gRPC status)", or the channel's own check reports the bare end of the stream in the same
+ * words, and no connection error follows: a ProtocolError, §4.1. test/client/resubscribe-failures.test.ts
+ * injects both; test/client/resubscribe.test.ts (two restarts) fails without this case.
  */
 export function isTransientFailure(error: EsdbError): boolean {
   return (

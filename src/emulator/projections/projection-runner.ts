@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 
 import type { EventStore } from '../store/event-store.js';
-import { METADATA_EVENT_TYPE, metastreamOf, type ProposedEvent } from '../store/stored-event.js';
+import {
+  METADATA_EVENT_TYPE,
+  metastreamOf,
+  type ProposedEvent,
+  type StoredEvent,
+} from '../store/stored-event.js';
+import { BatchScheduler } from './batch-scheduler.js';
 import { emittedBy, emittedMetadata, type Emission } from './emission.js';
 import { correlationIdToCarry } from './metadata-values.js';
 import { passesAllStreamSource, projectionInputOf } from './projection-input.js';
@@ -19,24 +25,25 @@ import type { StandardProjection } from './standard-handlers.js';
  */
 const EMITTED_STREAM_METADATA = '{"$acl":{"$r":"$all","$mr":"$all"}}';
 
-/** Records handled per turn of the event loop, so a long backlog does not hold up the node's calls. */
-const RECORDS_PER_TURN = 256;
-
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 export class ProjectionRunner {
   /** Per projection id: the position of the last record it has handled; -1 before any. */
   private readonly handledUpTo = new Map<number, bigint>();
-  private nextPosition = 0n;
-  private scheduled: NodeJS.Immediate | undefined;
-  private stopListening: (() => void) | undefined;
+  private readonly batches: BatchScheduler;
 
   /** @param versions per projection id, the version of its definition, for the `$v` it writes with */
   constructor(
     private readonly store: EventStore,
     private readonly projections: readonly StandardProjection[],
     private readonly versions: ReadonlyMap<number, number>,
-  ) {}
+  ) {
+    this.batches = new BatchScheduler(store, {
+      processBatch: (records) => {
+        for (const record of records) this.handle(record);
+      },
+    });
+  }
 
   /**
    * Starts where the log says each projection stopped (the position its last emitted event records), so a
@@ -52,10 +59,7 @@ export class ProjectionRunner {
         this.handledUpTo.set(source.projectionId, source.position);
       }
     }
-    this.stopListening = this.store.onCommit(() => {
-      this.schedule();
-    });
-    this.schedule();
+    this.batches.start();
   }
 
   /** Log position of the last record the projection has handled; -1 before any. */
@@ -64,34 +68,10 @@ export class ProjectionRunner {
   }
 
   stop(): void {
-    this.stopListening?.();
-    this.stopListening = undefined;
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+    this.batches.stop();
   }
 
-  private schedule(): void {
-    if (this.scheduled !== undefined || this.stopListening === undefined) return;
-    this.scheduled = setImmediate(() => {
-      this.scheduled = undefined;
-      this.runBatch();
-    });
-  }
-
-  private runBatch(): void {
-    const log = this.store.log;
-    let index = this.store.indexAtOrAfter(this.nextPosition);
-    const end = Math.min(log.length, index + RECORDS_PER_TURN);
-    for (; index < end && this.stopListening !== undefined; index++) {
-      const record = log[index];
-      if (record === undefined) break;
-      this.nextPosition = record.endPosition;
-      this.handle(record);
-    }
-    if (index < log.length) this.schedule();
-  }
-
-  private handle(record: (typeof this.store.log)[number]): void {
+  private handle(record: StoredEvent): void {
     const input = projectionInputOf(this.store, record);
     if (input === undefined) return;
     for (const projection of this.projections) {

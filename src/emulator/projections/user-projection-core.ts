@@ -30,6 +30,7 @@ import {
 } from './user-projection-input.js';
 import { ResultPublisher } from './user-projection-results.js';
 import type { PartitionState } from './user-projection-checkpoint.js';
+import { BatchScheduler } from './batch-scheduler.js';
 
 /** What a core needs to know of its managed projection. */
 export interface CoreConfig {
@@ -50,8 +51,6 @@ export interface CoreListener {
 
 /** ProjectionConsts.CheckpointHandledThreshold: events handled between two checkpoints. */
 const CHECKPOINT_HANDLED_THRESHOLD = 4000;
-/** Records handled per turn of the event loop, so a long backlog does not hold up the node's calls. */
-const RECORDS_PER_TURN = 256;
 
 /** Runs one user projection's query over the log. */
 /**
@@ -62,6 +61,7 @@ const RECORDS_PER_TURN = 256;
  */
 const UNINITIALISED_ROOT: PartitionState = Object.freeze({ state: null, result: null });
 
+/** Runs one user projection's query over the log. */
 export class UserProjectionCore {
   readonly partitions = new Map<string, PartitionState>();
   tag: CheckpointTag;
@@ -77,9 +77,7 @@ export class UserProjectionCore {
   /** Partitions started with `$init` whose `$created` handlers have yet to run (on their first event). */
   private readonly createdDue = new Set<string>();
   private handledSinceCheckpoint = 0;
-  private nextPosition = 0n;
-  private scheduled: NodeJS.Immediate | undefined;
-  private stopListening: (() => void) | undefined;
+  private readonly batches: BatchScheduler;
 
   /** Compiles the query; a query that does not compile throws {@link ScriptError}. */
   constructor(
@@ -97,6 +95,14 @@ export class UserProjectionCore {
     this.results = new ResultPublisher(this.writer, config.name, definition);
     if (config.emitEnabled && config.trackEmittedStreams)
       this.tracker = new EmittedStreamsTracker(store, config.name);
+    this.batches = new BatchScheduler(store, {
+      processBatch: (records) => {
+        this.processBatch(records);
+      },
+      caughtUp: () => {
+        if (!this.checkpointsEnabled) this.complete();
+      },
+    });
   }
 
   private get checkpointsEnabled(): boolean {
@@ -129,42 +135,20 @@ export class UserProjectionCore {
 
   /** Follows the log from where {@link load} left it. */
   run(): void {
-    this.stopListening = this.store.onCommit(() => {
-      this.schedule();
-    });
-    this.schedule();
+    this.batches.start();
   }
 
   /** Stops following the log; `writeCheckpoint` writes where it got to (the server's Disable, not Abort). */
   stop(writeCheckpoint: boolean): void {
-    const wasRunning = this.stopListening !== undefined;
-    this.stopListening?.();
-    this.stopListening = undefined;
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+    const wasRunning = this.batches.running;
+    this.batches.stop();
     if (wasRunning && writeCheckpoint) this.writeCheckpoint();
   }
 
-  private schedule(): void {
-    if (this.scheduled !== undefined || this.stopListening === undefined) return;
-    this.scheduled = setImmediate(() => {
-      this.scheduled = undefined;
-      this.runBatch();
-    });
-  }
-
-  private runBatch(): void {
+  private processBatch(records: Iterable<StoredEvent>): void {
     const started = performance.now();
-    const log = this.store.log;
-    let index = this.store.indexAtOrAfter(this.nextPosition);
-    const end = Math.min(log.length, index + RECORDS_PER_TURN);
     try {
-      for (; index < end && this.stopListening !== undefined; index++) {
-        const record = log[index];
-        if (record === undefined) break;
-        this.nextPosition = record.endPosition;
-        this.handleRecord(record);
-      }
+      for (const record of records) this.handleRecord(record);
     } catch (error) {
       // Anything else that fails (a write the store refuses, say) faults the projection too, as on the server.
       this.fault(error instanceof Error ? error.message : String(error));
@@ -172,10 +156,9 @@ export class UserProjectionCore {
     } finally {
       this.processingMs += performance.now() - started;
     }
-    if (this.stopListening === undefined) return;
-    if (this.handledSinceCheckpoint >= CHECKPOINT_HANDLED_THRESHOLD) this.writeCheckpoint();
-    if (index < this.store.log.length) this.schedule();
-    else if (!this.checkpointsEnabled) this.complete();
+    if (this.batches.running && this.handledSinceCheckpoint >= CHECKPOINT_HANDLED_THRESHOLD) {
+      this.writeCheckpoint();
+    }
   }
 
   private handleRecord(record: StoredEvent): void {

@@ -1,11 +1,6 @@
 import { undeleteRecord, undeleteRecordAfterMetadata } from './delete-rules.js';
 import { checkConsistency, type ExpectedRevision } from './expected-revision.js';
-import {
-  isMetastream,
-  originalStreamOf,
-  type ProposedEvent,
-  TOMBSTONE_EVENT_NUMBER,
-} from './stored-event.js';
+import { isMetastream, originalStreamOf, type ProposedEvent } from './stored-event.js';
 import type { StreamIndex, StreamState } from './stream-index.js';
 import type { PendingRecord, WritePlan } from './write-plan.js';
 
@@ -39,10 +34,6 @@ export function planAppend(
       };
     case 'write':
       break;
-  }
-  if (stream.tombstoned) {
-    // Only an empty `any` / `no_stream` check gets here: nothing to write (§3.2).
-    return { kind: 'success', lastEventNumber: TOMBSTONE_EVENT_NUMBER, position: undefined };
   }
   return {
     kind: 'write',

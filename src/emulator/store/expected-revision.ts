@@ -56,10 +56,9 @@ export function checkConsistency(
   expected: ExpectedRevision,
   eventIds: readonly string[],
 ): ConsistencyDecision {
-  if (stream.tombstoned) {
-    const emptyCheck = eventIds.length === 0 && (expected.kind === 'any' || expected.kind === 'no-stream');
-    return emptyCheck ? { kind: 'write' } : { kind: 'stream-deleted' };
-  }
+  // A tombstone ends the check before the events or the expectation are looked at, so even a write of no
+  // events is refused (§3.2.1).
+  if (stream.tombstoned) return { kind: 'stream-deleted' };
   const last = stream.lastEventNumber;
   switch (expected.kind) {
     case 'stream-exists':

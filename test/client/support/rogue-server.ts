@@ -5,7 +5,7 @@
  * script for its method path; ServerFeatures is answered UNIMPLEMENTED unless scripted, so that appends go
  * through Streams.Append (§3.16).
  */
-import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
+import { constants, createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SupportedMethods } from '../../../src/generated/serverfeatures.js';
@@ -30,10 +30,11 @@ export interface RogueAnswer {
   /** The raw bytes of the response body, written in order (see {@link grpcFrame}). */
   readonly body?: readonly Uint8Array[];
   /**
-   * How the response ends: with these trailers (default `grpc-status: 0`), or `'end'` for a bare end of
-   * stream without trailers.
+   * How the response ends: with these trailers (default `grpc-status: 0`), `'end'` for a bare end of
+   * stream without trailers, or `'reset'` for RST_STREAM NO_ERROR after the body, as a server shutting down
+   * may reset its open streams.
    */
-  readonly end?: Readonly<Record<string, string>> | 'end';
+  readonly end?: Readonly<Record<string, string>> | 'end' | 'reset';
 }
 
 /** An answer, or how to answer once the first request message has come (its bytes, without the prefix). */
@@ -87,9 +88,15 @@ function answer(stream: ServerHttp2Stream, reply: RogueAnswer): void {
       ...(contentType === '' ? {} : { 'content-type': contentType }),
       ...reply.headers,
     },
-    { waitForTrailers: reply.end !== 'end' },
+    { waitForTrailers: reply.end !== 'end' && reply.end !== 'reset' },
   );
   const end = reply.end ?? { 'grpc-status': '0' };
+  if (end === 'reset') {
+    stream.write(Buffer.concat(reply.body ?? []), () => {
+      stream.close(constants.NGHTTP2_NO_ERROR);
+    });
+    return;
+  }
   if (end !== 'end') {
     stream.on('wantTrailers', () => {
       stream.sendTrailers(end);
