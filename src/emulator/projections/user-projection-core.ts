@@ -52,7 +52,6 @@ export interface CoreListener {
 /** ProjectionConsts.CheckpointHandledThreshold: events handled between two checkpoints. */
 const CHECKPOINT_HANDLED_THRESHOLD = 4000;
 
-/** Runs one user projection's query over the log. */
 /**
  * The root partition of an unpartitioned projection before its first event: cached, as the server caches it when
  * its checkpoint is loaded, but with no state, for `$init` runs only when the first event is handled
