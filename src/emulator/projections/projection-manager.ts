@@ -198,7 +198,7 @@ class NodeProjectionManager implements ProjectionManager {
 
   disable(name: string, writeCheckpoint: boolean): Promise<void> {
     return answer(() => {
-      if (this.standard.has(name)) this.standard.setEnabled(name, false);
+      if (this.standard.has(name)) this.standard.setEnabled(name, false, writeCheckpoint);
       else this.userProjection(name).disable(writeCheckpoint);
     });
   }

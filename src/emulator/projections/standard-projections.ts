@@ -2,7 +2,8 @@
  * The standard projections under the manager: those enabled run together in one runner (at start with
  * `startStandardProjections`, or after Enable), so their output interleaves record by record as it did
  * before the manager existed; enabling or disabling one starts a new runner over the enabled set, which takes
- * up each projection where the log shows it stopped. The server does not let them be deleted
+ * up each projection where its progress is (standard-progress.ts: its last checkpoint when it starts; one
+ * that is disabled, or whose node stops, writes its checkpoint). The server does not let them be deleted
  * (ProjectionManager.cs `IsSystemProjection`). Each keeps its definition in `$projections-<name>` as a user
  * projection does (persisted-state.ts): ProjectionManager.cs `CreateSystemProjections` creates them disabled
  * (version 0), and every Enable or Disable writes the next version, so a node started again on a durable log
@@ -15,6 +16,7 @@ import type { ProjectionStatistics } from './projection-management.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { statisticsOf } from './projection-statistics.js';
 import { STANDARD_PROJECTIONS, type StandardProjection } from './standard-handlers.js';
+import { lastEmittedPositions, StandardProgress } from './standard-progress.js';
 
 /** Each one's handler class in the server's EventStore.Projections.Core.Standard, and its configuration. */
 const NATIVE_HANDLERS: Readonly<Record<string, readonly [string, string]>> = {
@@ -45,7 +47,8 @@ export class StandardProjections {
   private runner: ProjectionRunner | undefined;
   private readonly enabled = new Set<string>();
   private readonly persisted = new Map<string, PersistedState>();
-  private readonly lastPosition = new Map<string, bigint>();
+  /** Each one's progress since it last started on this node (kept after it stops, for its statistics). */
+  private readonly progress = new Map<string, StandardProgress>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -63,7 +66,18 @@ export class StandardProjections {
       if (enableStopped && this.persisted.get(name)?.enabled !== true) this.persist(name, true);
       if (this.persisted.get(name)?.enabled === true) this.enabled.add(name);
     }
+    const written = lastEmittedPositions(this.store);
+    for (const projection of STANDARD_PROJECTIONS) {
+      if (this.enabled.has(projection.name)) this.load(projection, written);
+    }
     this.restartRunner();
+  }
+
+  /** It starts from its last checkpoint, with the version of its definition. */
+  private load(projection: StandardProjection, written: ReadonlyMap<number, bigint>): void {
+    const version = StandardProgress.versionOf(projection, this.persisted.get(projection.name)?.version ?? 0);
+    const writtenUpTo = written.get(projection.id) ?? -1n;
+    this.progress.set(projection.name, new StandardProgress(this.store, projection, version, writtenUpTo));
   }
 
   /** Whether `name` is a standard projection's. */
@@ -71,13 +85,19 @@ export class StandardProjections {
     return STANDARD_PROJECTIONS.some((projection) => projection.name === name);
   }
 
-  /** Enable writes the next version unless it is running already; Disable always does (ManagedProjection.cs). */
-  setEnabled(name: string, enabled: boolean): void {
+  /**
+   * Enable writes the next version unless it is running already; Disable always does, after the checkpoint of
+   * a running projection unless `writeCheckpoint` is false (Abort) (ManagedProjection.cs).
+   */
+  setEnabled(name: string, enabled: boolean, writeCheckpoint = true): void {
     const wasRunning = this.enabled.has(name);
     if (enabled && wasRunning) return;
+    if (!enabled && wasRunning) this.progress.get(name)?.stop(writeCheckpoint);
     this.persist(name, enabled);
     if (enabled) this.enabled.add(name);
     else this.enabled.delete(name);
+    const projection = STANDARD_PROJECTIONS.find((candidate) => candidate.name === name);
+    if (enabled && projection !== undefined) this.load(projection, lastEmittedPositions(this.store));
     if (enabled || wasRunning) this.restartRunner();
   }
 
@@ -88,28 +108,29 @@ export class StandardProjections {
     writePersistedState(this.store, name, next);
   }
 
-  /** Stops them all, as the node stops. */
+  /** Stops them all, as the node stops: each running one writes its checkpoint. */
   stop(): void {
-    this.savePositions();
+    this.stopRunner();
+    for (const name of this.enabled) this.progress.get(name)?.stop(true);
+  }
+
+  private stopRunner(): void {
     this.runner?.stop();
     this.runner = undefined;
   }
 
+  /** One runner over those enabled; each goes on from where its progress says. */
   private restartRunner(): void {
-    this.stop();
+    this.stopRunner();
     const running = STANDARD_PROJECTIONS.filter((projection) => this.enabled.has(projection.name));
     if (running.length === 0) return;
-    const versions = new Map(running.map((p) => [p.id, this.persisted.get(p.name)?.version ?? 0]));
-    this.runner = new ProjectionRunner(this.store, running, versions);
-    this.runner.start();
-  }
-
-  private savePositions(): void {
-    for (const projection of STANDARD_PROJECTIONS) {
-      if (this.runner !== undefined && this.enabled.has(projection.name)) {
-        this.lastPosition.set(projection.name, this.runner.positionOf(projection.id));
-      }
+    const progress = new Map<number, StandardProgress>();
+    for (const projection of running) {
+      const entry = this.progress.get(projection.name);
+      if (entry !== undefined) progress.set(projection.id, entry);
     }
+    this.runner = new ProjectionRunner(this.store, running, progress);
+    this.runner.start();
   }
 
   /** The statistics of all five, in creation order. */
@@ -120,11 +141,7 @@ export class StandardProjections {
   /** One projection's statistics. */
   statisticsOf(projection: StandardProjection): ProjectionStatistics {
     const running = this.enabled.has(projection.name);
-    const position =
-      running && this.runner !== undefined
-        ? this.runner.positionOf(projection.id)
-        : (this.lastPosition.get(projection.name) ?? -1n);
-    const tag = position < 0n ? '' : `C:${position}/P:${position}`;
+    const progress = this.progress.get(projection.name);
     return statisticsOf({
       name: projection.name,
       mode: 'Continuous',
@@ -132,8 +149,8 @@ export class StandardProjections {
       enabled: running,
       coreReported: true,
       faultedReason: '',
-      position: tag,
-      lastCheckpoint: tag,
+      position: progress?.positionText() ?? '',
+      lastCheckpoint: progress?.lastCheckpointText() ?? '',
       progress: running ? 100 : -1,
       eventsProcessed: 0n,
       partitionsCached: 1,
