@@ -17,6 +17,7 @@ import {
   startNode,
   statusOf,
   text,
+  utf8,
   write,
   type Node,
 } from './projection-support.js';
@@ -242,26 +243,54 @@ describe('user projections', () => {
     }
   });
 
-  test("a partition's checkpoint stream gets an emitted stream's metadata with $maxCount 2", async () => {
+  test("a partition's checkpoint: an emitted stream's metadata with $maxCount 2, tagged where it changed", async () => {
     const node = startNode({ runProjections: 'all' });
     try {
       await node.manager.create(continuous('per-clock', PER_STREAM), undefined);
       write(node.store, 'clock-7', 'Ticked');
+      write(node.store, 'clock-8', 'Ticked');
       await settled(node.store);
       await node.manager.disable('per-clock', true, undefined);
       const written = node.store.log
         .filter((r) => r.streamName.includes('projections-per-clock-'))
-        .map((r) => [r.streamName, r.eventType, r.eventType === '$metadata' ? text(r.data) : '']);
+        .map((r) => [r.streamName, r.eventType, text(r.data)]);
+      const partitionMetadata = '{"$maxCount":2,"$acl":{"$r":"$all","$mr":"$all"}}';
       expect(written).toEqual([
-        [
-          '$$$projections-per-clock-clock-7-checkpoint',
-          '$metadata',
-          '{"$maxCount":2,"$acl":{"$r":"$all","$mr":"$all"}}',
-        ],
-        ['$projections-per-clock-clock-7-checkpoint', '$Checkpoint', ''],
+        ['$$$projections-per-clock-clock-7-checkpoint', '$metadata', partitionMetadata],
+        ['$projections-per-clock-clock-7-checkpoint', '$Checkpoint', '[{"n":1}]'],
+        ['$$$projections-per-clock-clock-8-checkpoint', '$metadata', partitionMetadata],
+        ['$projections-per-clock-clock-8-checkpoint', '$Checkpoint', '[{"n":1}]'],
         ['$$$projections-per-clock-checkpoint', '$metadata', CHECKPOINT_STREAM_METADATA],
-        ['$projections-per-clock-checkpoint', '$ProjectionCheckpoint', ''],
+        // A partitioned projection's root state is empty.
+        ['$projections-per-clock-checkpoint', '$ProjectionCheckpoint', '[]'],
       ]);
+      // Each partition's at the event that changed it; the projection's where it stopped.
+      const tagOf = (stream: string) =>
+        (JSON.parse(text(recordsOf(node.store, stream)[0]?.metadata ?? utf8('{}'))) as { $c?: number }).$c;
+      const [seven, eight] = [positionOf(node.store, 'clock-7', 0), positionOf(node.store, 'clock-8', 0)];
+      expect(tagOf('$projections-per-clock-clock-7-checkpoint')).toBe(Number(seven));
+      expect(tagOf('$projections-per-clock-clock-8-checkpoint')).toBe(Number(eight));
+      expect(tagOf('$projections-per-clock-checkpoint')).toBe(Number(eight));
+    } finally {
+      node.close();
+    }
+  });
+
+  test('a partition whose state did not change is not checkpointed again', async () => {
+    const node = startNode({ runProjections: 'all' });
+    try {
+      const query =
+        'fromAll().foreachStream().when({$init: () => ({n: 0}), Ticked: (s) => { s.n = 1; return s; }})';
+      await node.manager.create(continuous('once', query), undefined);
+      write(node.store, 'clock-1', 'Ticked');
+      await settled(node.store);
+      await node.manager.disable('once', true, undefined);
+      await node.manager.enable('once', undefined);
+      write(node.store, 'clock-1', 'Ticked');
+      await settled(node.store);
+      await node.manager.disable('once', true, undefined);
+      expect(recordsOf(node.store, '$projections-once-clock-1-checkpoint')).toHaveLength(1);
+      expect(recordsOf(node.store, '$projections-once-checkpoint')).toHaveLength(2);
     } finally {
       node.close();
     }

@@ -83,7 +83,8 @@ export class ProjectionWriter {
     result: string | null,
     context: WriteContext,
   ): void {
-    const data = result === null ? `[${state ?? 'null'}]` : `[${state ?? 'null'},${result}]`;
+    // No state is the empty string there, which PartitionState.cs `Serialize` writes as `[]`.
+    const data = result === null ? `[${state ?? ''}]` : `[${state ?? 'null'},${result}]`;
     startCheckpointStream(this.store, stream, eventType);
     this.append(stream, eventType, true, data, taggedMetadata(context.version, context.tag));
   }
