@@ -98,9 +98,12 @@ export class ManagedProjection {
     }
   }
 
-  /** Stops the core where it is, writing a checkpoint, as a node shutting down does. */
+  /**
+   * Suspends the core where it is, without a checkpoint, as a node shutting down does
+   * (Services/Processing/ProjectionCoreService.cs `StopProjections`, CoreProjection.cs `Suspend`).
+   */
   shutDown(): void {
-    this.stopCore(true);
+    this.stopCore(false);
   }
 
   /** Its statistics as the server reports them. */

@@ -223,8 +223,9 @@ class NodeProjectionManager implements ProjectionManager {
   }
 
   /**
-   * The subsystem stops (each user projection writing its checkpoint) and starts again from the log; the
-   * standard projections run as their definitions say (`startStandardProjections` acts only at node start).
+   * The subsystem stops (suspending each projection, without a checkpoint) and starts again from the log;
+   * the standard projections run as their definitions say (`startStandardProjections` acts only at node
+   * start).
    */
   restartSubsystem(): Promise<void> {
     return answer(() => {

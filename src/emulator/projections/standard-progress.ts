@@ -5,10 +5,10 @@
  * log the projection's source filter drops since the last record it handled (Subscriptions/
  * ReaderSubscriptionBase.cs `ProcessOne`, with ManagedProjection.cs's defaults from ProjectionConsts.cs, the
  * checkpoint-after time being 0); it is written after the writes of the record that reached the threshold
- * (Checkpointing/CoreProjectionCheckpointManager.cs), and once more when the projection stops, unless it is
- * aborted, if it handled anything since (`RequestCheckpointToStop`). Its data is the empty root state of a
- * native handler, `[]`, its metadata the tag of the last record handled (Checkpointing/
- * CoreProjectionCheckpointWriter.cs). A projection that starts takes up its last checkpoint
+ * (Checkpointing/CoreProjectionCheckpointManager.cs), and once more when the projection is disabled (not
+ * aborted, nor suspended as its node stops), if it handled anything since (`RequestCheckpointToStop`). Its
+ * data is the empty root state of a native handler, `[]`, its metadata the tag of the last record handled
+ * (Checkpointing/CoreProjectionCheckpointWriter.cs). A projection that starts takes up its last checkpoint
  * (CoreProjectionCheckpointReader.cs) and goes over the records after it again, without writing twice what it
  * wrote already (Emitting/EmittedStream.cs checks the last event of each stream it writes to).
  */

@@ -3,7 +3,7 @@
  * `startStandardProjections`, or after Enable), so their output interleaves record by record as it did
  * before the manager existed; enabling or disabling one starts a new runner over the enabled set, which takes
  * up each projection where its progress is (standard-progress.ts: its last checkpoint when it starts; one
- * that is disabled, or whose node stops, writes its checkpoint). The server does not let them be deleted
+ * that is disabled writes its checkpoint). The server does not let them be deleted
  * (ProjectionManager.cs `IsSystemProjection`). Each keeps its definition in `$projections-<name>` as a user
  * projection does (persisted-state.ts): ProjectionManager.cs `CreateSystemProjections` creates them disabled
  * (version 0), and every Enable or Disable writes the next version, so a node started again on a durable log
@@ -108,20 +108,19 @@ export class StandardProjections {
     writePersistedState(this.store, name, next);
   }
 
-  /** Stops them all, as the node stops: each running one writes its checkpoint. */
+  /**
+   * Stops them all, as the node (or the subsystem) stops. That suspends them without a checkpoint
+   * (ProjectionCoreService.cs `StopProjections`, CoreProjection.cs `Suspend`): started again, each goes over the
+   * records after its last checkpoint again.
+   */
   stop(): void {
-    this.stopRunner();
-    for (const name of this.enabled) this.progress.get(name)?.stop(true);
-  }
-
-  private stopRunner(): void {
     this.runner?.stop();
     this.runner = undefined;
   }
 
   /** One runner over those enabled; each goes on from where its progress says. */
   private restartRunner(): void {
-    this.stopRunner();
+    this.stop();
     const running = STANDARD_PROJECTIONS.filter((projection) => this.enabled.has(projection.name));
     if (running.length === 0) return;
     const progress = new Map<number, StandardProgress>();

@@ -1,9 +1,10 @@
 /**
  * A continuous projection's checkpoint: the state of each partition changed since the last one, as a
- * `$Checkpoint` event in `$projections-<name>-<partition>-checkpoint` tagged where it last changed, then the `$ProjectionCheckpoint` of the
- * unpartitioned state in `$projections-<name>-checkpoint`, each tagged with where the projection got to
- * (Services/Processing/Checkpointing/DefaultCheckpointManager.cs, CoreProjectionCheckpointWriter.cs; 24.10).
- * checkpoint-recovery.ts reads them back.
+ * `$Checkpoint` event in `$projections-<name>-<partition>-checkpoint` tagged with the event that last changed
+ * it, then the `$ProjectionCheckpoint` of the unpartitioned state in `$projections-<name>-checkpoint`, tagged
+ * with where the projection got to (Services/Processing/Checkpointing/DefaultCheckpointManager.cs,
+ * CoreProjectionCheckpointWriter.cs, Partitioning/PartitionStateUpdateManager.cs; 24.10). A new checkpoint
+ * stream gets its metadata first (checkpoint-stream-metadata.ts). checkpoint-recovery.ts reads them back.
  */
 import { PARTITION_CHECKPOINT_EVENT_TYPE, PROJECTION_CHECKPOINT_EVENT_TYPE } from './checkpoint-recovery.js';
 import type { CheckpointTag } from './checkpoint-tag.js';
