@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { START, jsonEvent, type ResolvedEvent } from '@kurrent/kurrentdb-client';
+import { BACKWARDS, END, START, jsonEvent, type ResolvedEvent } from '@kurrent/kurrentdb-client';
 
 import { MODES, collect, eventually, useContractTarget } from './harness.js';
 
@@ -63,6 +63,48 @@ describeRunning('standard projections (%s)', (mode) => {
       ]);
     } finally {
       await subscription.unsubscribe();
+    }
+  });
+  test('Disable writes a checkpoint to $projections-<name>-checkpoint, whose metadata keeps two', async () => {
+    const client = target().client();
+    const category = `checked${randomUUID().replace(/-/g, '')}`;
+    const appended = await client.appendToStream(`${category}-1`, jsonEvent({ type: 'Checked', data: {} }));
+    await eventually(
+      () => collect(client.readStream(`$ce-${category}`)).catch(() => []),
+      (events: ResolvedEvent[]) => events.length >= 1,
+      `the link in $ce-${category}`,
+    );
+    await client.disableProjection('$by_category');
+    try {
+      const stream = '$projections-$by_category-checkpoint';
+      const [last] = await collect(
+        client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }),
+      );
+      expect([last?.event?.type, last?.event?.isJson, last?.event?.data]).toEqual([
+        '$ProjectionCheckpoint',
+        true,
+        [],
+      ]);
+      const tag = (last?.event?.metadata ?? {}) as Record<string, unknown>;
+      expect(Object.keys(tag)).toEqual(['$v', '$c', '$p']);
+      expect(tag.$v).toMatch(/^\d+:-1:\d+:4$/);
+      // Where it stopped: at or after the event it linked, with commit and prepare positions equal.
+      expect(BigInt(tag.$c as number)).toBeGreaterThanOrEqual(appended.position?.commit ?? 0n);
+      expect(tag.$p).toBe(tag.$c);
+      const { metadata } = await client.getStreamMetadata(stream);
+      // One role each, so the server writes each as a string, which the client hands over as it is.
+      expect(metadata).toEqual({
+        maxCount: 2,
+        acl: {
+          readRoles: '$admins',
+          writeRoles: '$admins',
+          deleteRoles: '$admins',
+          metaReadRoles: '$all',
+          metaWriteRoles: '$admins',
+        },
+      });
+    } finally {
+      await client.enableProjection('$by_category');
     }
   });
 });

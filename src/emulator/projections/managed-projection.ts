@@ -104,9 +104,12 @@ export class ManagedProjection {
     if (emitted) deleteEmittedStreams(this.store, this.name);
   }
 
-  /** Stops the core where it is, writing a checkpoint, as a node shutting down does. */
+  /**
+   * Suspends the core where it is, without a checkpoint, as a node shutting down does
+   * (Services/Processing/ProjectionCoreService.cs `StopProjections`, CoreProjection.cs `Suspend`).
+   */
   shutDown(): void {
-    this.stopCore(true);
+    this.stopCore(false);
   }
 
   /** Its statistics as the server reports them. */

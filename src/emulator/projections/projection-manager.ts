@@ -199,7 +199,7 @@ class NodeProjectionManager implements ProjectionManager {
 
   disable(name: string, writeCheckpoint: boolean): Promise<void> {
     return answer(() => {
-      if (this.standard.has(name)) this.standard.setEnabled(name, false);
+      if (this.standard.has(name)) this.standard.setEnabled(name, false, writeCheckpoint);
       else this.userProjection(name).disable(writeCheckpoint);
     });
   }
@@ -224,8 +224,9 @@ class NodeProjectionManager implements ProjectionManager {
   }
 
   /**
-   * The subsystem stops (each user projection writing its checkpoint) and starts again from the log; the
-   * standard projections run as their definitions say (`startStandardProjections` acts only at node start).
+   * The subsystem stops (suspending each projection, without a checkpoint) and starts again from the log;
+   * the standard projections run as their definitions say (`startStandardProjections` acts only at node
+   * start).
    */
   restartSubsystem(): Promise<void> {
     return answer(() => {

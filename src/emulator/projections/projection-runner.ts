@@ -2,7 +2,8 @@
  * Runs the standard projections over the log, as a real node's projection workers do: in log order, after the
  * records are committed, never inside an append (the server's projections are eventually consistent). Each
  * emission goes through the store's ordinary append, so it gets a position, reaches subscriptions and can be
- * read with `resolveLinks`. 24.10 sources under EventStore.Projections.Core/Services/Processing/.
+ * read with `resolveLinks`. Each projection goes on from its own progress (standard-progress.ts), which counts
+ * what it handles towards its checkpoints. 24.10 sources under EventStore.Projections.Core/Services/Processing/.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -14,10 +15,11 @@ import {
   type StoredEvent,
 } from '../store/stored-event.js';
 import { BatchScheduler } from './batch-scheduler.js';
-import { emittedBy, emittedMetadata, type Emission } from './emission.js';
+import { emittedMetadata, type Emission } from './emission.js';
 import { correlationIdToCarry } from './metadata-values.js';
 import { passesAllStreamSource, projectionInputOf } from './projection-input.js';
 import type { StandardProjection } from './standard-handlers.js';
+import type { StandardProgress } from './standard-progress.js';
 
 /**
  * The metadata a projection gives a `$` stream it starts writing (Emitting/EmittedStream.cs
@@ -28,15 +30,13 @@ const EMITTED_STREAM_METADATA = '{"$acl":{"$r":"$all","$mr":"$all"}}';
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 export class ProjectionRunner {
-  /** Per projection id: the position of the last record it has handled; -1 before any. */
-  private readonly handledUpTo = new Map<number, bigint>();
   private readonly batches: BatchScheduler;
 
-  /** @param versions per projection id, the version of its definition, for the `$v` it writes with */
+  /** @param progress per projection id, where it is and its checkpoints (standard-progress.ts) */
   constructor(
     private readonly store: EventStore,
     private readonly projections: readonly StandardProjection[],
-    private readonly versions: ReadonlyMap<number, number>,
+    private readonly progress: ReadonlyMap<number, StandardProgress>,
   ) {
     this.batches = new BatchScheduler(store, {
       processBatch: (records) => {
@@ -45,26 +45,9 @@ export class ProjectionRunner {
     });
   }
 
-  /**
-   * Starts where the log says each projection stopped (the position its last emitted event records), so a
-   * restarted durable node does not emit twice, then follows new commits.
-   */
+  /** Goes over the log from where each projection is, then follows new commits. */
   start(): void {
-    for (const projection of this.projections) this.handledUpTo.set(projection.id, -1n);
-    for (const record of this.store.log) {
-      if (!record.streamName.startsWith('$') || record.metadata.length === 0) continue;
-      const source = emittedBy(Buffer.from(record.metadata).toString('utf8'));
-      const handled = source === undefined ? undefined : this.handledUpTo.get(source.projectionId);
-      if (source !== undefined && handled !== undefined && source.position > handled) {
-        this.handledUpTo.set(source.projectionId, source.position);
-      }
-    }
     this.batches.start();
-  }
-
-  /** Log position of the last record the projection has handled; -1 before any. */
-  positionOf(projectionId: number): bigint {
-    return this.handledUpTo.get(projectionId) ?? -1n;
   }
 
   stop(): void {
@@ -75,19 +58,26 @@ export class ProjectionRunner {
     const input = projectionInputOf(this.store, record);
     if (input === undefined) return;
     for (const projection of this.projections) {
-      if ((this.handledUpTo.get(projection.id) ?? -1n) >= record.position) continue;
-      this.handledUpTo.set(projection.id, record.position);
-      if (!passesAllStreamSource(input, projection.includeLinks)) continue;
+      const progress = this.progress.get(projection.id);
+      if (progress === undefined || progress.handledUpTo >= record.position) continue;
+      progress.handledUpTo = record.position;
+      if (!passesAllStreamSource(input, projection.includeLinks)) {
+        progress.unhandled(record.position);
+        continue;
+      }
       const emission = projection.handle(input);
-      if (emission === undefined) continue;
-      const metadata = emittedMetadata(emission, {
-        projectionId: projection.id,
-        version: this.versions.get(projection.id) ?? 0,
-        position: record.position,
-        causedBy: input.eventId,
-        correlationId: correlationIdToCarry(input.isJson, input.metadata),
-      });
-      this.write(emission, metadata);
+      // Gone over again after a restart: what it wrote for this record is in the log already.
+      if (emission !== undefined && record.position > progress.writtenUpTo) {
+        const metadata = emittedMetadata(emission, {
+          projectionId: projection.id,
+          version: progress.version.version,
+          position: record.position,
+          causedBy: input.eventId,
+          correlationId: correlationIdToCarry(input.isJson, input.metadata),
+        });
+        this.write(emission, metadata);
+      }
+      progress.handled(record.position);
     }
   }
 

@@ -17,6 +17,7 @@ import {
   type CheckpointTag,
   type ProjectionVersion,
 } from './checkpoint-tag.js';
+import { startCheckpointStream } from './checkpoint-stream-metadata.js';
 import type { ScriptEmission } from './js-sandbox.js';
 
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
@@ -71,7 +72,10 @@ export class ProjectionWriter {
     this.append(mainStream, LINK_EVENT_TYPE, false, `${number}@${stream}`, metadata);
   }
 
-  /** A checkpoint event (`$ProjectionCheckpoint` or a partition's `$Checkpoint`) with its partition state. */
+  /**
+   * A checkpoint event (`$ProjectionCheckpoint` or a partition's `$Checkpoint`) with its partition state; a new
+   * checkpoint stream gets its metadata first.
+   */
   checkpoint(
     stream: string,
     eventType: string,
@@ -79,7 +83,9 @@ export class ProjectionWriter {
     result: string | null,
     context: WriteContext,
   ): void {
-    const data = result === null ? `[${state ?? 'null'}]` : `[${state ?? 'null'},${result}]`;
+    // No state is the empty string there, which PartitionState.cs `Serialize` writes as `[]`.
+    const data = result === null ? `[${state ?? ''}]` : `[${state ?? 'null'},${result}]`;
+    startCheckpointStream(this.store, stream, eventType);
     this.append(stream, eventType, true, data, taggedMetadata(context.version, context.tag));
   }
 

@@ -2,7 +2,8 @@
  * The standard projections under the manager: those enabled run together in one runner (at start with
  * `startStandardProjections`, or after Enable), so their output interleaves record by record as it did
  * before the manager existed; enabling or disabling one starts a new runner over the enabled set, which takes
- * up each projection where the log shows it stopped. The server does not let them be deleted
+ * up each projection where its progress is (standard-progress.ts: its last checkpoint when it starts; one
+ * that is disabled writes its checkpoint). The server does not let them be deleted
  * (ProjectionManager.cs `IsSystemProjection`). Each keeps its definition in `$projections-<name>` as a user
  * projection does (persisted-state.ts): ProjectionManager.cs `CreateSystemProjections` creates them disabled
  * (version 0), and every Enable or Disable writes the next version, so a node started again on a durable log
@@ -15,6 +16,7 @@ import type { ProjectionStatistics } from './projection-management.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { statisticsOf } from './projection-statistics.js';
 import { configuredBy, STANDARD_PROJECTIONS, type StandardProjection } from './standard-handlers.js';
+import { lastEmittedPositions, StandardProgress } from './standard-progress.js';
 
 /** Each one's handler class in the server's EventStore.Projections.Core.Standard, and its configuration. */
 const NATIVE_HANDLERS: Readonly<Record<string, readonly [string, string]>> = {
@@ -45,9 +47,10 @@ export class StandardProjections {
   private runner: ProjectionRunner | undefined;
   private readonly enabled = new Set<string>();
   private readonly persisted = new Map<string, PersistedState>();
-  private readonly lastPosition = new Map<string, bigint>();
   /** Why a projection that was to run could not start with its query (its handler refused the query). */
   private readonly faults = new Map<string, string>();
+  /** Each one's progress since it last started on this node (kept after it stops, for its statistics). */
+  private readonly progress = new Map<string, StandardProgress>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -65,7 +68,18 @@ export class StandardProjections {
       if (enableStopped && this.persisted.get(name)?.enabled !== true) this.persist(name, true);
       if (this.persisted.get(name)?.enabled === true) this.enabled.add(name);
     }
+    const written = lastEmittedPositions(this.store);
+    for (const projection of STANDARD_PROJECTIONS) {
+      if (this.enabled.has(projection.name)) this.load(projection, written);
+    }
     this.restartRunner();
+  }
+
+  /** It starts from its last checkpoint, with the version of its definition. */
+  private load(projection: StandardProjection, written: ReadonlyMap<number, bigint>): void {
+    const version = StandardProgress.versionOf(projection, this.persisted.get(projection.name)?.version ?? 0);
+    const writtenUpTo = written.get(projection.id) ?? -1n;
+    this.progress.set(projection.name, new StandardProgress(this.store, projection, version, writtenUpTo));
   }
 
   /** Whether `name` is a standard projection's. */
@@ -73,14 +87,20 @@ export class StandardProjections {
     return STANDARD_PROJECTIONS.some((projection) => projection.name === name);
   }
 
-  /** Enable writes the next version unless it is running already; Disable always does (ManagedProjection.cs). */
-  setEnabled(name: string, enabled: boolean): void {
+  /**
+   * Enable writes the next version unless it is running already; Disable always does, after the checkpoint of
+   * a running projection unless `writeCheckpoint` is false (Abort) (ManagedProjection.cs).
+   */
+  setEnabled(name: string, enabled: boolean, writeCheckpoint = true): void {
     const wasRunning = this.enabled.has(name);
     if (enabled && wasRunning && !this.faults.has(name)) return;
     this.faults.delete(name);
+    if (!enabled && wasRunning) this.progress.get(name)?.stop(writeCheckpoint);
     this.persist(name, enabled);
     if (enabled) this.enabled.add(name);
     else this.enabled.delete(name);
+    const projection = STANDARD_PROJECTIONS.find((candidate) => candidate.name === name);
+    if (enabled && projection !== undefined) this.load(projection, lastEmittedPositions(this.store));
     if (enabled || wasRunning) this.restartRunner();
   }
 
@@ -101,7 +121,13 @@ export class StandardProjections {
     writePersistedState(this.store, name, next);
     this.faults.delete(name);
     const projection = STANDARD_PROJECTIONS.find((standard) => standard.name === name);
-    if (projection !== undefined) this.configured(projection);
+    if (projection === undefined) return;
+    this.configured(projection);
+    if (this.enabled.has(name)) {
+      // It stops as a disabled one does, and starts again from that checkpoint with the new version.
+      this.progress.get(name)?.stop(true);
+      this.load(projection, lastEmittedPositions(this.store));
+    }
     this.restartRunner();
   }
 
@@ -123,30 +149,30 @@ export class StandardProjections {
     writePersistedState(this.store, name, next);
   }
 
-  /** Stops them all, as the node stops. */
+  /**
+   * Stops them all, as the node (or the subsystem) stops. That suspends them without a checkpoint
+   * (ProjectionCoreService.cs `StopProjections`, CoreProjection.cs `Suspend`): started again, each goes over the
+   * records after its last checkpoint again.
+   */
   stop(): void {
-    this.savePositions();
     this.runner?.stop();
     this.runner = undefined;
   }
 
+  /** One runner over those enabled; each goes on from where its progress says. */
   private restartRunner(): void {
     this.stop();
     const running = STANDARD_PROJECTIONS.filter((projection) => this.enabled.has(projection.name)).flatMap(
       (projection) => this.configured(projection) ?? [],
     );
     if (running.length === 0) return;
-    const versions = new Map(running.map((p) => [p.id, this.persisted.get(p.name)?.version ?? 0]));
-    this.runner = new ProjectionRunner(this.store, running, versions);
-    this.runner.start();
-  }
-
-  private savePositions(): void {
-    for (const projection of STANDARD_PROJECTIONS) {
-      if (this.runner !== undefined && this.enabled.has(projection.name)) {
-        this.lastPosition.set(projection.name, this.runner.positionOf(projection.id));
-      }
+    const progress = new Map<number, StandardProgress>();
+    for (const projection of running) {
+      const entry = this.progress.get(projection.name);
+      if (entry !== undefined) progress.set(projection.id, entry);
     }
+    this.runner = new ProjectionRunner(this.store, running, progress);
+    this.runner.start();
   }
 
   /** The statistics of all five, in creation order. */
@@ -157,11 +183,7 @@ export class StandardProjections {
   /** One projection's statistics. */
   statisticsOf(projection: StandardProjection): ProjectionStatistics {
     const running = this.enabled.has(projection.name) && !this.faults.has(projection.name);
-    const position =
-      running && this.runner !== undefined
-        ? this.runner.positionOf(projection.id)
-        : (this.lastPosition.get(projection.name) ?? -1n);
-    const tag = position < 0n ? '' : `C:${position}/P:${position}`;
+    const progress = this.progress.get(projection.name);
     return statisticsOf({
       name: projection.name,
       mode: 'Continuous',
@@ -169,8 +191,8 @@ export class StandardProjections {
       enabled: this.enabled.has(projection.name),
       coreReported: true,
       faultedReason: this.faults.get(projection.name) ?? '',
-      position: tag,
-      lastCheckpoint: tag,
+      position: progress?.positionText() ?? '',
+      lastCheckpoint: progress?.lastCheckpointText() ?? '',
       progress: running ? 100 : -1,
       eventsProcessed: 0n,
       partitionsCached: 1,

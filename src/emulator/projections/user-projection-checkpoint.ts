@@ -1,11 +1,13 @@
 /**
  * A continuous projection's checkpoint: the state of each partition changed since the last one, as a
- * `$Checkpoint` event in `$projections-<name>-<partition>-checkpoint`, then the `$ProjectionCheckpoint` of the
- * unpartitioned state in `$projections-<name>-checkpoint`, each tagged with where the projection got to
- * (Services/Processing/Checkpointing/DefaultCheckpointManager.cs, CoreProjectionCheckpointWriter.cs; 24.10).
- * checkpoint-recovery.ts reads them back.
+ * `$Checkpoint` event in `$projections-<name>-<partition>-checkpoint` tagged with the event that last changed
+ * it, then the `$ProjectionCheckpoint` of the unpartitioned state in `$projections-<name>-checkpoint`, tagged
+ * with where the projection got to (Services/Processing/Checkpointing/DefaultCheckpointManager.cs,
+ * CoreProjectionCheckpointWriter.cs, Partitioning/PartitionStateUpdateManager.cs; 24.10). A new checkpoint
+ * stream gets its metadata first (checkpoint-stream-metadata.ts). checkpoint-recovery.ts reads them back.
  */
 import { PARTITION_CHECKPOINT_EVENT_TYPE, PROJECTION_CHECKPOINT_EVENT_TYPE } from './checkpoint-recovery.js';
+import type { CheckpointTag } from './checkpoint-tag.js';
 import { checkpointStreamOf, partitionCheckpointStreamOf } from './projection-names.js';
 import type { ProjectionWriter, WriteContext } from './projection-writes.js';
 
@@ -13,6 +15,8 @@ import type { ProjectionWriter, WriteContext } from './projection-writes.js';
 export interface PartitionState {
   state: string | null;
   result: string | null;
+  /** The tag of the event that last changed them (PartitionState.cs `CausedBy`); none before any. */
+  causedBy?: CheckpointTag;
 }
 
 /** How to write it: at which tag, and whether results go with the states (queries with a transform). */
@@ -33,7 +37,9 @@ export function writeCheckpoint(
     const entry = partitions.get(partition);
     const result = withResults ? (entry?.result ?? null) : null;
     const stream = partitionCheckpointStreamOf(name, partition);
-    writer.checkpoint(stream, PARTITION_CHECKPOINT_EVENT_TYPE, entry?.state ?? null, result, context);
+    // An emitted event tagged where the partition last changed (Partitioning/PartitionStateUpdateManager.cs).
+    const tagged = { ...context, tag: entry?.causedBy ?? context.tag };
+    writer.checkpoint(stream, PARTITION_CHECKPOINT_EVENT_TYPE, entry?.state ?? null, result, tagged);
   }
   const root = partitions.get('');
   const rootResult = withResults ? (root?.result ?? null) : null;

@@ -127,7 +127,8 @@ export class UserProjectionCore {
     for (const [partition, state] of recovered.states) {
       if (partition === '' && this.partitioned) continue;
       this.sandbox.load(partition, state);
-      this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
+      const causedBy = recovered.tag;
+      this.partitions.set(partition, { state, result: this.resultOf(partition, state), causedBy });
     }
     if (!this.partitioned && !this.partitions.has('')) this.partitions.set('', UNINITIALISED_ROOT);
   }
@@ -231,8 +232,13 @@ export class UserProjectionCore {
     if (output.emitted.length > 0 && !this.config.emitEnabled) throw new ScriptError(EMIT_NOT_ALLOWED);
     const previous = this.partitions.get(partition);
     const result = this.resultOf(partition, output.state);
-    this.partitions.set(partition, { state: output.state, result });
-    this.dirty.add(partition);
+    // Only a change is kept for the next checkpoint (EventSubscriptionBasedProjectionProcessingPhase.cs); a
+    // partition only initialised here counts as empty there, so its first state is always one.
+    const changed = previous?.causedBy === undefined || previous.state !== output.state;
+    if (changed || previous.result !== result) {
+      this.partitions.set(partition, { state: output.state, result, causedBy: context.tag });
+      this.dirty.add(partition);
+    }
     this.tracker?.track(output.emitted.map((emission) => emission.stream));
     for (const emission of output.emitted) this.writer.emit(emission, context);
     if (this.checkpointsEnabled && previous?.result !== result)

@@ -1,0 +1,133 @@
+/**
+ * Where one running standard projection is in the log, and its checkpoints: `$ProjectionCheckpoint` events in
+ * `$projections-<name>-checkpoint`, written as the server writes them for every continuous projection (24.10
+ * sources under Services/Processing/). A checkpoint is suggested after 4000 records handled, or after 10 MB of
+ * log the projection's source filter drops since the last record it handled (Subscriptions/
+ * ReaderSubscriptionBase.cs `ProcessOne`, with ManagedProjection.cs's defaults from ProjectionConsts.cs, the
+ * checkpoint-after time being 0); it is written after the writes of the record that reached the threshold
+ * (Checkpointing/CoreProjectionCheckpointManager.cs), and once more when the projection is disabled (not
+ * aborted, nor suspended as its node stops), if it handled anything since (`RequestCheckpointToStop`). Its
+ * data is the empty root state of a native handler, `[]`, its metadata the tag of the last record handled
+ * (Checkpointing/CoreProjectionCheckpointWriter.cs). A projection that starts takes up its last checkpoint
+ * (CoreProjectionCheckpointReader.cs) and goes over the records after it again, without writing twice what it
+ * wrote already (Emitting/EmittedStream.cs checks the last event of each stream it writes to).
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { EventStore } from '../store/event-store.js';
+import { PROJECTION_CHECKPOINT_EVENT_TYPE, recoverCheckpoint } from './checkpoint-recovery.js';
+import { startCheckpointStream } from './checkpoint-stream-metadata.js';
+import { taggedMetadata, tagText, type ProjectionVersion } from './checkpoint-tag.js';
+import { emittedBy } from './emission.js';
+import { checkpointStreamOf } from './projection-names.js';
+import type { StandardProjection } from './standard-handlers.js';
+
+/** ProjectionConsts.CheckpointHandledThreshold. */
+const CHECKPOINT_HANDLED_THRESHOLD = 4000;
+/** ProjectionConsts.CheckpointUnhandledBytesThreshold. */
+const CHECKPOINT_UNHANDLED_BYTES_THRESHOLD = 10_000_000n;
+/** A standard projection's epoch: created with -1, and never reset (Services/Management/ManagedProjection.cs). */
+const STANDARD_EPOCH = -1;
+/** PartitionState.cs `Serialize` of the root state a native handler leaves empty. */
+const EMPTY_STATE_DATA = '[]';
+
+const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
+
+/** Per projection id, the log position its last emitted event records: what it had written before it stopped. */
+export function lastEmittedPositions(store: EventStore): Map<number, bigint> {
+  const positions = new Map<number, bigint>();
+  for (const record of store.log) {
+    if (!record.streamName.startsWith('$') || record.metadata.length === 0) continue;
+    const source = emittedBy(Buffer.from(record.metadata).toString('utf8'));
+    if (source !== undefined && source.position > (positions.get(source.projectionId) ?? -1n)) {
+      positions.set(source.projectionId, source.position);
+    }
+  }
+  return positions;
+}
+
+export class StandardProgress {
+  /** Position of the last record it has gone over; -1 before any. */
+  handledUpTo: bigint;
+  /** Position of its last checkpoint, written or taken up; -1 for none. */
+  private lastCheckpoint: bigint;
+  /** Position of the last record its source filter let through. */
+  private lastHandled: bigint;
+  private handledSinceSuggestion = 0;
+  private lastPassedOrCheckpointed: bigint | undefined;
+
+  /**
+   * Takes up the projection's last checkpoint.
+   * @param writtenUpTo where its output stops (see {@link lastEmittedPositions}): records up to there are gone
+   * over again without writing
+   */
+  constructor(
+    private readonly store: EventStore,
+    private readonly projection: StandardProjection,
+    readonly version: ProjectionVersion,
+    readonly writtenUpTo: bigint,
+  ) {
+    const recovered = recoverCheckpoint(store, projection.name, STANDARD_EPOCH)?.tag;
+    const position = recovered?.mode === 'position' ? recovered.position : -1n;
+    this.handledUpTo = position;
+    this.lastCheckpoint = position;
+    this.lastHandled = position;
+  }
+
+  /** The version its writes carry in `$v`: its id, epoch -1, and the version of its definition. */
+  static versionOf(projection: StandardProjection, definitionVersion: number): ProjectionVersion {
+    return { projectionId: projection.id, epoch: STANDARD_EPOCH, version: definitionVersion };
+  }
+
+  /** A record its source filter let through, its emission written: a checkpoint after 4000 of them. */
+  handled(position: bigint): void {
+    this.lastHandled = position;
+    this.lastPassedOrCheckpointed = position;
+    this.handledSinceSuggestion += 1;
+    if (this.handledSinceSuggestion >= CHECKPOINT_HANDLED_THRESHOLD) this.suggestCheckpoint(position);
+  }
+
+  /** A record its source filter dropped: a checkpoint when 10 MB of them follow the last record handled. */
+  unhandled(position: bigint): void {
+    const since = this.lastPassedOrCheckpointed;
+    const bytesOver = since !== undefined && position - since > CHECKPOINT_UNHANDLED_BYTES_THRESHOLD;
+    if (bytesOver && this.lastHandled !== this.lastCheckpoint) this.suggestCheckpoint(position);
+    this.lastPassedOrCheckpointed ??= position;
+  }
+
+  /** It stops: a checkpoint where it got to (not when aborted, or when it has handled nothing since the last). */
+  stop(writeCheckpoint: boolean): void {
+    if (writeCheckpoint && this.lastHandled > this.lastCheckpoint) this.writeCheckpoint(this.lastHandled);
+  }
+
+  /** `C:…/P:…` of the last record gone over, and of the last checkpoint; '' for none. */
+  positionText(): string {
+    return this.handledUpTo < 0n ? '' : tagText({ mode: 'position', position: this.handledUpTo });
+  }
+
+  lastCheckpointText(): string {
+    return this.lastCheckpoint < 0n ? '' : tagText({ mode: 'position', position: this.lastCheckpoint });
+  }
+
+  private suggestCheckpoint(readAt: bigint): void {
+    this.lastPassedOrCheckpointed = readAt;
+    this.handledSinceSuggestion = 0;
+    this.writeCheckpoint(this.lastHandled);
+  }
+
+  private writeCheckpoint(position: bigint): void {
+    const stream = checkpointStreamOf(this.projection.name);
+    startCheckpointStream(this.store, stream, PROJECTION_CHECKPOINT_EVENT_TYPE);
+    const metadata = taggedMetadata(this.version, { mode: 'position', position });
+    this.store.append(stream, { kind: 'any' }, [
+      {
+        eventId: randomUUID(),
+        eventType: PROJECTION_CHECKPOINT_EVENT_TYPE,
+        isJson: true,
+        data: utf8(EMPTY_STATE_DATA),
+        metadata: utf8(metadata),
+      },
+    ]);
+    this.lastCheckpoint = position;
+  }
+}
