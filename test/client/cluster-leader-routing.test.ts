@@ -2,7 +2,7 @@
 // groups and consumers: docs/protocol.md §3.14.1, §3.17.1 "In a cluster") to the leader, over a second
 // connection, while its reads stay on the follower it discovered.
 import { randomUUID } from 'node:crypto';
-import { EsdbClient, NewEvent } from '../../src/client/index.js';
+import { DeadlineExceededError, EsdbClient, NewEvent } from '../../src/client/index.js';
 import type { Endpoint } from '../../src/client/discovery/discovery-settings.js';
 import {
   type EmulatedClusterNode,
@@ -10,6 +10,7 @@ import {
   startEmulatorCluster,
 } from '../../src/emulator/index.js';
 import { take } from './support/subscriptions.js';
+import { rejectionOf } from './support/target.js';
 
 jest.setTimeout(60_000);
 
@@ -131,4 +132,20 @@ describe('a client with nodePreference=follower', () => {
     expect(await countOf(opened, 'counter', 1)).toEqual({ count: 1 });
     expect(nodeAt(cluster, opened.currentNode)).toBe(reader);
   });
+
+  test.each(['follower', 'leader'])(
+    'with nodePreference=%s, a projection call the old leader drops times out, and the next reaches the new one',
+    async (preference) => {
+      const opened = client(`${cluster.uri}&nodePreference=${preference}`);
+      await opened.createProjection({ name: 'counter', query: COUNTER });
+      const old = cluster.leader;
+      await cluster.forceLeaderChange(cluster.nodes.find((node) => node !== old)?.index);
+      await cluster.stable();
+      // The old leader keeps the connection but no longer answers projection calls (§3.17.1 "In a cluster").
+      const dropped = await rejectionOf(opened.getProjectionState({ name: 'counter', timeout: 500 }));
+      expect(dropped).toBeInstanceOf(DeadlineExceededError);
+      await counted(`dropped-${randomUUID()}`, 1);
+      expect(await countOf(opened, 'counter', 1)).toEqual({ count: 1 });
+    },
+  );
 });
