@@ -9,7 +9,7 @@ import {
   type RunningEmulatorCluster,
   startEmulatorCluster,
 } from '../../src/emulator/index.js';
-import { take } from './support/subscriptions.js';
+import { take, takeUntil } from './support/subscriptions.js';
 import { rejectionOf } from './support/target.js';
 
 jest.setTimeout(60_000);
@@ -110,6 +110,29 @@ describe('a client with nodePreference=follower', () => {
     await opened.createStreamSubscription({ groupName: 'after', streamName });
     const groups = await opened.listSubscriptions({ streamName });
     expect(groups.map((info) => info.groupName).sort()).toEqual(['after', 'before']);
+  });
+
+  test("a group's consumer follows the leader to its successor, while reads stay on the follower", async () => {
+    const opened = client(`${cluster.uri}&nodePreference=follower`);
+    const streamName = `consumed-${randomUUID()}`;
+    await opened.readGossip();
+    const reader = nodeAt(cluster, opened.currentNode);
+    await opened.createStreamSubscription({ groupName: 'consumers', streamName });
+    await counted(streamName, 1);
+    const [readReq, readResp] = opened.readStreamSubscription({ groupName: 'consumers', streamName });
+    const [first] = await take(readResp, 1);
+    readReq.ack(first?.id ?? '');
+    expect(nodeAt(cluster, opened.currentNode)).toBe(reader);
+    const old = cluster.leader;
+    await old?.stop();
+    await cluster.stable();
+    const later = NewEvent.json({ type: 'Counted', data: {} });
+    await client(cluster.uri).appendEvents({ streamName, expectedPosition: 0, events: [later] });
+    // The new leader may deliver the first event again (its checkpoint may not have been written).
+    const delivered = await takeUntil(readResp, (event) => event.id === later.id, 15_000);
+    expect(delivered.at(-1)?.id).toBe(later.id);
+    await readResp.close();
+    expect(nodeAt(cluster, opened.currentNode)).toBe(reader);
   });
 
   test('reaches the new leader after a leader change, the old leader still running as a follower', async () => {
