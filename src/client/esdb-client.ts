@@ -23,7 +23,9 @@ import { updateSubscription, type UpdateSubscriptionOptions } from './subscripti
  * A client of an EventStoreDB / KurrentDB node or cluster over gRPC. With several hosts in the connection string
  * (`esdb://h1:2113,h2:2113,h3:2113`) or `esdb+discover://`, it picks its node from the cluster's gossip by
  * `nodePreference`, and moves to another node when its node goes away or is not the leader (appends and reads
- * that have not yielded yet are then retried once there). One `esdb://` host is dialled directly.
+ * that have not yielded yet are then retried once there); calls only the leader serves (appends, deletes,
+ * projections, persistent subscriptions) go to the leader whatever the preference. One `esdb://` host is dialled
+ * directly.
  *
  * ```ts
  * const client = new EsdbClient({ uri: 'esdb://localhost:2113?tls=false' });
@@ -58,7 +60,7 @@ export class EsdbClient extends ProjectionsClient {
   }
 
   // --- persistent subscription management ---
-  // Groups live on the leader, which a client with the default nodePreference ('leader') talks to.
+  // Groups live on the leader, where these calls go whatever the nodePreference (subscriptions/*: onLeader).
 
   /**
    * What the server reports about a persistent subscription group: its settings (in the names and units of the

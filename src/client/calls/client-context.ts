@@ -20,3 +20,12 @@ export interface ClientContext {
   /** Aborted when the client is closed: a subscription then stops trying to resubscribe. */
   readonly closed: AbortSignal;
 }
+
+/**
+ * The context of an operation that only the leader serves: the same, with the client's connection to the
+ * leader (NodeConnection.leader), which is the client's own connection unless it prefers other members.
+ */
+export function onLeader(context: ClientContext): ClientContext {
+  const leader = context.connection.leader();
+  return leader === context.connection ? context : { ...context, connection: leader };
+}

@@ -19,7 +19,10 @@ export interface ConnectionSettings {
   readonly port: number;
   /** How to find the node in a cluster; undefined to dial {@link host} directly (one `esdb://` host). */
   readonly discovery: DiscoverySettings | undefined;
-  /** Which member to talk to; `leader` also makes reads send `requires-leader: true` (§4). */
+  /**
+   * Which member to talk to; `leader` also makes reads send `requires-leader: true` (§4). Calls only the leader
+   * serves go to the leader whatever it is (NodeConnection.leader).
+   */
   readonly nodePreference: NodePreference;
   /** TLS (`true`) or cleartext HTTP/2 (`false`, a server started with `--insecure`). */
   readonly tls: boolean;

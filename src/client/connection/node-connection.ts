@@ -7,13 +7,17 @@
  * backoff (1 s, growing 1.6 times per failed attempt up to 2 min) before dialling again, and fail every call
  * meanwhile, so the first calls after a server came back would fail too (§4.2). The next call opens a new
  * channel, which dials at once; in a cluster, it goes to the member a rediscovery picks (§3.15), as in NODE.
+ *
+ * Calls that only the leader serves (writes; projections and persistent-subscription groups and consumers,
+ * §3.14.1, §3.17.1) take {@link NodeConnection.leader}: a second connection that discovers the leader, so that
+ * a client preferring followers keeps reading from them.
  */
 import type { Channel, Metadata } from 'nice-grpc';
 import type { CallPipelineSettings } from '../calls/call-pipeline.js';
 import { type ClusterMember, clusterMemberOf } from '../discovery/cluster-member.js';
 import { discoverNode } from '../discovery/discover-node.js';
 import { type Endpoint, sameEndpoint } from '../discovery/discovery-settings.js';
-import { NotLeaderError, ServiceUnavailableError } from '../errors/esdb-errors.js';
+import { DeadlineExceededError, NotLeaderError, ServiceUnavailableError } from '../errors/esdb-errors.js';
 import { callMetadataOf, openChannel } from './channel.js';
 import type { ConnectionSettings } from './connection-settings.js';
 import { type NodeClients, nodeClientsOn } from './node-clients.js';
@@ -31,6 +35,8 @@ export class NodeConnection {
   #lost: NodeClients | undefined;
   /** Channels replaced by a reconnection, closed when their connection ends or with the client. */
   readonly #retired = new RetiredChannels();
+  /** The connection to the leader, when this one prefers other members; made on first use. */
+  #leader: NodeConnection | undefined;
 
   /** @param closed aborted when the client is closed: calls and discovery then stop. */
   constructor(settings: ConnectionSettings, closed: AbortSignal) {
@@ -59,6 +65,22 @@ export class NodeConnection {
   /** Aborted when the client is closed. */
   get closed(): AbortSignal {
     return this.#closed;
+  }
+
+  /**
+   * The connection for calls that only the leader serves. It is this one when this one goes to the leader
+   * anyway: a single node dialled directly, or `nodePreference=leader`. Otherwise it is a second connection,
+   * made on first use, which discovers with preference `leader` and moves like this one (after UNAVAILABLE it
+   * rediscovers, after `not-leader` it follows the address), and is closed with it.
+   */
+  leader(): NodeConnection {
+    const discovery = this.#settings.discovery;
+    if (discovery === undefined || this.#settings.nodePreference === 'leader') return this;
+    this.#leader ??= new NodeConnection(
+      { ...this.#settings, nodePreference: 'leader', discovery: { ...discovery, nodePreference: 'leader' } },
+      this.#closed,
+    );
+    return this.#leader;
   }
 
   /**
@@ -100,16 +122,27 @@ export class NodeConnection {
    * UNAVAILABLE (the node could not be reached, or the connection dropped or failed its keepalive), the next
    * call does not use this channel again, whatever the failed call was (a read, an append, a subscription).
    * An UNAVAILABLE answered in-band (a BatchAppend response) is not about the connection, and is not seen here.
+   * After a deadline, a connection to the leader checks that it still is one (see {@link #seeksLeader}).
    */
   #failedOn(channel: Channel, error: unknown): void {
     const node = this.#node;
-    if (error instanceof ServiceUnavailableError && node?.channel === channel && this.#lost !== node) {
-      this.#lose(node);
-    }
+    if (node?.channel !== channel || this.#lost === node) return;
+    if (error instanceof ServiceUnavailableError) this.#lose(node);
+    else if (error instanceof DeadlineExceededError && this.#seeksLeader) this.#current = undefined;
   }
 
-  /** Closes every channel. */
+  /**
+   * Whether this connection discovers the leader. A leader that lost its role goes on serving connections, and
+   * its projections subsystem drops every request unanswered (§3.17.1 "In a cluster"), so a call that ran into
+   * its deadline makes the next call ask the gossip again: the channel is kept when the leader is the same.
+   */
+  get #seeksLeader(): boolean {
+    return this.discovers && this.#settings.nodePreference === 'leader';
+  }
+
+  /** Closes every channel, the leader connection's too. */
   close(): void {
+    this.#leader?.close();
     // A lost node's channel is among the retired ones, or already closed.
     if (this.#node !== this.#lost) this.#node?.channel.close();
     this.#retired.close();

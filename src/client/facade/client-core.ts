@@ -53,7 +53,8 @@ export class ClientCore {
 
   /**
    * The node the client talks to now: the single host of a direct connection, or the member discovery picked;
-   * undefined before the first call of a discovering client.
+   * undefined before the first call of a discovering client. Calls only the leader serves go to the leader
+   * instead when this is another member (see the `nodePreference` connection option).
    */
   get currentNode(): Endpoint | undefined {
     return this.#connection.currentNode;

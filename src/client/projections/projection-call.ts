@@ -1,10 +1,11 @@
 /**
- * The path every projection method's call takes: the current node, fail-over, and the projection errors the
- * server signals by status and text (docs/protocol.md §3.17.1).
+ * The path every projection method's call takes: the leader, whatever the node preference (only the leader runs
+ * projections; another node never answers: docs/protocol.md §3.17.1 "In a cluster"), fail-over, and the
+ * projection errors the server signals by status and text.
  */
 import { checkProjectionName } from '../arguments/projection-checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import type { NodeClients } from '../connection/node-clients.js';
 import { errorFromProjectionStatus } from '../errors/error-from-projection-status.js';
@@ -21,7 +22,7 @@ export async function callProjections<T>(
   options: { readonly idempotent?: boolean } = {},
 ): Promise<T> {
   try {
-    return await withFailover(context, control, operation, options);
+    return await withFailover(onLeader(context), control, operation, options);
   } catch (error: unknown) {
     throw errorFromProjectionStatus(error, projectionName);
   }

@@ -2,7 +2,7 @@
  * `restartProjectionsSubsystem`: through `Projections.RestartSubsystem` (docs/protocol.md §3.17.1).
  */
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 
 /** The options of {@link EsdbClient.restartProjectionsSubsystem}. */
@@ -17,5 +17,7 @@ export async function restartProjectionsSubsystem(
   options?: RestartProjectionsSubsystemOptions,
 ): Promise<void> {
   const { control } = methodOptions(options, [], 'restartProjectionsSubsystem', false);
-  await withFailover(context, control, (node, attempt) => node.projections.restartSubsystem({}, attempt));
+  await withFailover(onLeader(context), control, (node, attempt) =>
+    node.projections.restartSubsystem({}, attempt),
+  );
 }

@@ -8,7 +8,7 @@ import { type AppendReq, type AppendResp, StreamsDefinition } from '../../genera
 import { checkExpectedPosition, checkStreamName, type ExpectedState } from '../arguments/checks.js';
 import { asyncIterableOf } from '../calls/async-iterable-of.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withinCallControl } from '../calls/bounded-wait.js';
 import { withFailover } from '../calls/failover.js';
 import type { NodeClients } from '../connection/node-clients.js';
@@ -81,9 +81,12 @@ function* appendMessages(
  */
 export async function appendEvents(context: ClientContext, options: AppendEventsOptions): Promise<bigint> {
   const { streamName, expected, events, control } = checked(options);
-  // Retried once on another node when this one went away or is not the leader: safe, since the event ids
-  // make a repeated append idempotent (§3.3, §3.6).
-  return withFailover(context, control, (node) => appendOn(node, streamName, expected, events, control));
+  // Sent to the leader, which alone writes, so that a client preferring followers keeps reading from them
+  // rather than following `not-leader` there. Retried once on another node when this one went away or is not
+  // the leader: safe, since the event ids make a repeated append idempotent (§3.3, §3.6).
+  return withFailover(onLeader(context), control, (node) =>
+    appendOn(node, streamName, expected, events, control),
+  );
 }
 
 /** One attempt on `node`: over its shared BatchAppend call when it has one (§3.5, §3.16), else over Append. */

@@ -6,7 +6,7 @@
 import type { DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } from '../../generated/streams.js';
 import { checkExpectedPosition, checkStreamName } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import type { NodeClients } from '../connection/node-clients.js';
 import { ExpectedPositionError, GrpcError, StreamNotFoundError } from '../errors/esdb-errors.js';
@@ -69,9 +69,10 @@ async function deleteWith(
     checkExpectedPosition(expectedPosition, `${where}: expectedPosition`),
   );
   try {
-    // Made once more on the node the client moves to, as appends are: a soft delete repeated after a lost
-    // answer writes the same mark again; a repeated tombstone fails with StreamDeletedError.
-    const response = await withFailover(context, control, (node) => call(node, request, control));
+    // Sent to the leader, as appends are, and made once more on the node the client moves to: a soft delete
+    // repeated after a lost answer writes the same mark again; a repeated tombstone fails with
+    // StreamDeletedError.
+    const response = await withFailover(onLeader(context), control, (node) => call(node, request, control));
     return commitPositionOf(response, where);
   } catch (error) {
     throw notFoundIfMissing(error, streamName);

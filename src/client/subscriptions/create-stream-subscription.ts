@@ -5,7 +5,7 @@
  */
 import { checkGroupName, checkStreamName } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { createStreamSubscriptionRequest } from '../wire/persistent-create-requests.js';
 import { ALL_STREAMS } from '../wire/persistent-management-requests.js';
@@ -58,5 +58,5 @@ export async function createStreamSubscription(
     settings: settingsForCreate(given, where),
   });
   // On the leader, followed once from a follower, as createSubscription does.
-  await withFailover(context, control, (node) => node.persistent.create(request, control));
+  await withFailover(onLeader(context), control, (node) => node.persistent.create(request, control));
 }

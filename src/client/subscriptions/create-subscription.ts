@@ -6,7 +6,7 @@
  */
 import { checkBoolean, checkGroupName, checkRegexList } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { eventTypeRegexOf } from '../wire/event-type-filter.js';
 import { recordFilterOf } from '../wire/filter-options.js';
@@ -83,5 +83,5 @@ export async function createSubscription(
   // Persistent subscriptions live on the leader: a follower answers not-leader with its address (§3.1.1),
   // which the client follows once. After UNAVAILABLE the group may exist already; the repeated create then
   // fails with SubscriptionExistsError, which says so.
-  await withFailover(context, control, (node) => node.persistent.create(request, control));
+  await withFailover(onLeader(context), control, (node) => node.persistent.create(request, control));
 }

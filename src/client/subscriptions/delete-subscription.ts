@@ -4,7 +4,7 @@
  */
 import { checkGroupName } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { deleteGroupRequest } from '../wire/persistent-management-requests.js';
 import { groupSourceOf } from './group-source.js';
@@ -33,5 +33,5 @@ export async function deleteSubscription(
   const request = deleteGroupRequest(groupSourceOf(given.streamName, `${where}: streamName`), groupName);
   // A follower answers not-leader, which is followed once (§3.1.1). After UNAVAILABLE the group may be gone
   // already; the repeated delete then fails with SubscriptionNotFoundError, which says so.
-  await withFailover(context, control, (node) => node.persistent.delete(request, control));
+  await withFailover(onLeader(context), control, (node) => node.persistent.delete(request, control));
 }

@@ -4,7 +4,7 @@
  */
 import { checkGroupName } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { GrpcError } from '../errors/esdb-errors.js';
 import { getInfoRequest } from '../wire/persistent-management-requests.js';
@@ -36,7 +36,7 @@ export async function getSubscriptionInfo(
   const request = getInfoRequest(groupSourceOf(given.streamName, `${where}: streamName`), groupName);
   // Groups live on the leader; a follower's answer is followed once (§3.14.1, "On other nodes").
   const response = await withFailover(
-    context,
+    onLeader(context),
     control,
     (node, attempt) => node.persistent.getInfo(request, attempt),
     { idempotent: true },

@@ -4,7 +4,7 @@
  */
 import { checkStreamName } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { SubscriptionNotFoundError } from '../errors/esdb-errors.js';
 import { listGroupsRequest } from '../wire/persistent-management-requests.js';
@@ -35,7 +35,7 @@ export async function listSubscriptions(
   try {
     // Groups live on the leader; a follower's answer is followed once (§3.14.1, "On other nodes").
     const response = await withFailover(
-      context,
+      onLeader(context),
       control,
       (node, attempt) => node.persistent.list(request, attempt),
       { idempotent: true },

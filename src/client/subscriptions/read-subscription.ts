@@ -6,7 +6,7 @@
  */
 import { checkDuration, checkGroupName, checkPositiveInt32, checkStreamName } from '../arguments/checks.js';
 import { type CallControl, type MethodOptions, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { PersistentRecordedEvent } from '../events/persistent-recorded-event.js';
 import { RecordedEvent } from '../events/recorded-event.js';
 import { isUuidText } from '../wire/uuid.js';
@@ -183,7 +183,8 @@ function consumerOf(
   { given, control }: MethodOptions<ReadSubscriptionOptions>,
   where: string,
 ): [SubscriptionReadRequest, SubscriptionReadResponse] {
-  const reader = new SubscriptionReader(context, {
+  // Only the leader serves a group's consumers (§3.14.1, "On other nodes").
+  const reader = new SubscriptionReader(onLeader(context), {
     source,
     groupName: checkGroupName(given.groupName, `${where}: groupName`),
     bufferSize:

@@ -4,7 +4,7 @@
  */
 import { checkGroupName, checkPosition } from '../arguments/checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { replayParkedRequest } from '../wire/persistent-management-requests.js';
 import { groupSourceOf } from './group-source.js';
@@ -52,5 +52,5 @@ export async function replayParkedEvents(
   const source = groupSourceOf(given.streamName, `${where}: streamName`);
   const request = replayParkedRequest(source, groupName, checkStopAt(given.stopAt, `${where}: stopAt`));
   // Groups live on the leader (§3.14.1, "On other nodes"); a repeated replay is ignored while one runs.
-  await withFailover(context, control, (node) => node.persistent.replayParked(request, control));
+  await withFailover(onLeader(context), control, (node) => node.persistent.replayParked(request, control));
 }

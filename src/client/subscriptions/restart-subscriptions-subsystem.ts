@@ -3,7 +3,7 @@
  * `PersistentSubscriptions.RestartSubsystem` (docs/protocol.md §3.14, §3.14.1; servers from 21.10.1).
  */
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 
 /** The options of {@link EsdbClient.restartSubscriptionsSubsystem}. */
@@ -19,5 +19,5 @@ export async function restartSubscriptionsSubsystem(
 ): Promise<void> {
   const { control } = methodOptions(options, [], 'restartSubscriptionsSubsystem', false);
   // Only the leader runs the subsystem (§3.14.1, "On other nodes"); restarting twice does no harm.
-  await withFailover(context, control, (node) => node.persistent.restartSubsystem({}, control));
+  await withFailover(onLeader(context), control, (node) => node.persistent.restartSubsystem({}, control));
 }

@@ -11,7 +11,7 @@ import {
   checkSubscriptionSettings,
 } from '../arguments/subscription-settings-checks.js';
 import { type CallControl, methodOptions } from '../calls/call-control.js';
-import type { ClientContext } from '../calls/client-context.js';
+import { type ClientContext, onLeader } from '../calls/client-context.js';
 import { withFailover } from '../calls/failover.js';
 import { GrpcError } from '../errors/esdb-errors.js';
 import { allGroupOfInfo, streamGroupOfInfo } from '../wire/group-settings-of-info.js';
@@ -110,7 +110,6 @@ async function currentGroup(
 ): Promise<{ group: UpdatedGroup; settings: Required<PersistentSubscriptionSettings> }> {
   const source = target.kind === 'all' ? ALL_STREAMS : target.streamName;
   const request = getInfoRequest(source, groupName);
-  // Groups live on the leader; a follower's answer is followed once (§3.14.1, "On other nodes").
   const { subscriptionInfo } = await withFailover(
     context,
     control,
@@ -144,10 +143,12 @@ export async function updateSubscription(
   const target = targetOf(given, where);
   const changes = checkSubscriptionSettings(given, where);
   if (changes.consumerStrategy === 'PinnedByCorrelation') throw unsendableStrategy(where, true);
-  const { group, settings: current } = await currentGroup(context, target, groupName, control);
+  // Groups live on the leader, which alone answers for them (§3.14.1, "On other nodes").
+  const leader = onLeader(context);
+  const { group, settings: current } = await currentGroup(leader, target, groupName, control);
   const settings = settingsWith(current, changes);
   checkSettingsTogether(settings, changes, where);
   const request = updateSubscriptionRequest(group, updatableSettings(settings, where));
   // As for GetInfo, `timeout` bounds this call on its own, as PY's does (`update_subscription_to_all`).
-  await withFailover(context, control, (node) => node.persistent.update(request, control));
+  await withFailover(leader, control, (node) => node.persistent.update(request, control));
 }

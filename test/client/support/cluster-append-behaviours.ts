@@ -1,5 +1,5 @@
-// Appends against an emulated three-node cluster, run on both append paths (BatchAppend and Append): a
-// not-leader redirect is followed, and the leader stopping in the middle of 1,000 appends loses or repeats
+// Appends against an emulated three-node cluster, run on both append paths (BatchAppend and Append): they go
+// to the leader whatever the node preference, a not-leader redirect is followed, and the leader stopping in the middle of 1,000 appends loses or repeats
 // nothing that was acknowledged (docs/protocol.md §3.1.1, §3.15).
 import { randomUUID } from 'node:crypto';
 import { EsdbClient, NewEvent } from '../../../src/client/index.js';
@@ -32,19 +32,29 @@ export function describeClusterAppendBehaviours(path: AppendPath): void {
       await cluster.stop();
     });
 
-    test('not-leader redirects are followed: a write from a follower-connected client reaches the leader', async () => {
+    test('a follower-preferring client writes to the leader, following not-leader after a leader change', async () => {
       const opened = client(`${cluster.uri}&nodePreference=follower`);
       await opened.getStreamPosition({ streamName: `probe-${randomUUID()}` });
       const follower = opened.currentNode;
       expect(follower).not.toEqual({ host: cluster.leader?.host, port: cluster.leader?.port });
-      // Writes send requires-leader: true (§4); the follower answers not-leader with the leader's address and
-      // the client moves there and appends once more (idempotent by event id).
+      // Writes go to the leader over the client's second connection; its reads stay on the follower.
       const stream = `redirect-${randomUUID()}`;
-      const appended = event();
-      await opened.appendEvents({ streamName: stream, expectedPosition: null, events: [appended] });
-      expect(opened.currentNode).toEqual({ host: cluster.leader?.host, port: cluster.leader?.port });
+      const first = event();
+      await opened.appendEvents({ streamName: stream, expectedPosition: null, events: [first] });
+      expect(opened.currentNode).toEqual(follower);
+      // The old leader, now a follower, answers the next write (requires-leader: true, §4) with not-leader and
+      // the new leader's address; the client moves there and appends once more (idempotent by event id).
+      const old = cluster.leader;
+      const next = cluster.nodes.find(
+        (node) => node !== old && !(node.host === follower?.host && node.port === follower.port),
+      );
+      await cluster.forceLeaderChange(next?.index);
+      await cluster.stable();
+      const second = event();
+      await opened.appendEvents({ streamName: stream, expectedPosition: 0, events: [second] });
       const read = await opened.readStreamEvents({ streamName: stream }).toArray();
-      expect(read.map((recorded) => recorded.id)).toEqual([appended.id]);
+      expect(read.map((recorded) => recorded.id)).toEqual([first.id, second.id]);
+      expect(opened.currentNode).toEqual(follower);
     });
 
     test('killing the leader during 1,000 appends: every acknowledged append is present exactly once', async () => {
