@@ -21,7 +21,7 @@ import { correlationIdToCarry } from './metadata-values.js';
 import type { ProjectionMode } from './projection-management.js';
 import { ProjectionWriter, type WriteContext } from './projection-writes.js';
 import { EMIT_NOT_ALLOWED, faultOf } from './projection-faults.js';
-import { writeCheckpoint } from './user-projection-checkpoint.js';
+import { writeCheckpoint, type PartitionState } from './user-projection-checkpoint.js';
 import {
   deletedStreamOf,
   envelopeFieldsOf,
@@ -29,7 +29,6 @@ import {
   type SourceEvent,
 } from './user-projection-input.js';
 import { ResultPublisher } from './user-projection-results.js';
-import type { PartitionState } from './user-projection-checkpoint.js';
 import { BatchScheduler } from './batch-scheduler.js';
 
 /** What a core needs to know of its managed projection. */
