@@ -11,6 +11,7 @@ import {
 } from '../../src/emulator/index.js';
 import { take, takeUntil } from './support/subscriptions.js';
 import { rejectionOf } from './support/target.js';
+import { countOf, OpenedClients } from './support/opened-clients.js';
 
 jest.setTimeout(60_000);
 
@@ -26,24 +27,10 @@ function nodeAt(
   return cluster.nodes.find((node) => node.host === endpoint?.host && node.port === endpoint.port);
 }
 
-/** The counter's state once it has counted `count` events (the projection runs after each commit). */
-async function countOf(client: EsdbClient, name: string, count: number): Promise<unknown> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const state = await client.getProjectionState<{ count: number }>({ name });
-    if (state.count === count || Date.now() > deadline) return state;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('a client with nodePreference=follower', () => {
   let cluster: RunningEmulatorCluster;
-  const clients: EsdbClient[] = [];
-  const client = (uri: string): EsdbClient => {
-    const opened = new EsdbClient({ uri });
-    clients.push(opened);
-    return opened;
-  };
+  const clients = new OpenedClients();
+  const client = (uri: string): EsdbClient => clients.open(uri);
   /** Appends through a leader-preferring client, so that the client under test sends only what a test says. */
   const counted = async (streamName: string, count: number): Promise<void> => {
     const events = Array.from({ length: count }, () => NewEvent.json({ type: 'Counted', data: {} }));
@@ -56,7 +43,7 @@ describe('a client with nodePreference=follower', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((opened) => opened.close()));
+    await clients.closeAll();
     await cluster.stop();
   });
 

@@ -8,6 +8,7 @@ import { EsdbClient, NewEvent } from '../../src/client/index.js';
 import { type RunningEmulatorCluster, startEmulatorCluster } from '../../src/emulator/index.js';
 import { ProjectionsDefinition } from '../../src/generated/projections.js';
 import { asyncIterableOf } from '../support/async-iterable.js';
+import { countOf, OpenedClients } from './support/opened-clients.js';
 
 jest.setTimeout(60_000);
 
@@ -21,24 +22,10 @@ async function placeOrders(client: EsdbClient, streamName: string, count: number
   await client.appendEvents({ streamName, expectedPosition: null, events });
 }
 
-/** Reads the counter's state until it is `count`, or 10 s pass. */
-async function countOf(client: EsdbClient, name: string, count: number): Promise<unknown> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const state = await client.getProjectionState<{ count: number }>({ name });
-    if (state.count === count || Date.now() > deadline) return state;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('a client of a three-node cluster that runs projections', () => {
   let cluster: RunningEmulatorCluster;
-  const clients: EsdbClient[] = [];
-  const client = (uri: string): EsdbClient => {
-    const opened = new EsdbClient({ uri });
-    clients.push(opened);
-    return opened;
-  };
+  const clients = new OpenedClients();
+  const client = (uri: string): EsdbClient => clients.open(uri);
 
   beforeEach(async () => {
     cluster = await startEmulatorCluster({
@@ -51,7 +38,7 @@ describe('a client of a three-node cluster that runs projections', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((opened) => opened.close()));
+    await clients.closeAll();
     await cluster.stop();
   });
 

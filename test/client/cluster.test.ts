@@ -11,6 +11,7 @@ import {
   ServiceUnavailableError,
 } from '../../src/client/index.js';
 import { type RunningEmulatorCluster, startEmulatorCluster } from '../../src/emulator/index.js';
+import { OpenedClients } from './support/opened-clients.js';
 
 jest.setTimeout(60_000);
 
@@ -77,12 +78,8 @@ function expectTransient(outcome: unknown): void {
 
 describe('a client of a three-node cluster', () => {
   let cluster: RunningEmulatorCluster;
-  const clients: EsdbClient[] = [];
-  const client = (uri: string): EsdbClient => {
-    const opened = new EsdbClient({ uri });
-    clients.push(opened);
-    return opened;
-  };
+  const clients = new OpenedClients();
+  const client = (uri: string): EsdbClient => clients.open(uri);
 
   beforeEach(async () => {
     cluster = await startEmulatorCluster({ nodes: 3, electionDelayMs: 300 });
@@ -90,7 +87,7 @@ describe('a client of a three-node cluster', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((opened) => opened.close()));
+    await clients.closeAll();
     await cluster.stop();
   });
 

@@ -6,6 +6,7 @@ import { EsdbClient, NewEvent } from '../../../src/client/index.js';
 import { BatchAppender } from '../../../src/client/streams/batch-appender.js';
 import { type RunningEmulatorCluster, startEmulatorCluster } from '../../../src/emulator/index.js';
 import type { AppendPath } from './append-behaviours.js';
+import { OpenedClients } from './opened-clients.js';
 
 const event = (): NewEvent => new NewEvent({ type: 'Tested', data: new Uint8Array([1]) });
 
@@ -13,12 +14,8 @@ const event = (): NewEvent => new NewEvent({ type: 'Tested', data: new Uint8Arra
 export function describeClusterAppendBehaviours(path: AppendPath): void {
   describe(`appends to a three-node cluster over ${path}`, () => {
     let cluster: RunningEmulatorCluster;
-    const clients: EsdbClient[] = [];
-    const client = (uri: string): EsdbClient => {
-      const opened = new EsdbClient({ uri });
-      clients.push(opened);
-      return opened;
-    };
+    const clients = new OpenedClients();
+    const client = (uri: string): EsdbClient => clients.open(uri);
     const batchAppends = jest.spyOn(BatchAppender.prototype, 'append');
 
     beforeEach(async () => {
@@ -28,7 +25,7 @@ export function describeClusterAppendBehaviours(path: AppendPath): void {
     });
     afterEach(async () => {
       expect(batchAppends.mock.calls.length > 0).toBe(path === 'BatchAppend');
-      await Promise.all(clients.splice(0).map((opened) => opened.close()));
+      await clients.closeAll();
       await cluster.stop();
     });
 
