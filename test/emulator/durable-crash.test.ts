@@ -111,6 +111,8 @@ test('no acknowledged append is lost across kill -9, and positions continue', as
   const dataDir = mkdtempSync(join(tmpdir(), 'emulator-crash-'));
   try {
     const first = await startNode(dataDir);
+    // Listened for now: the node may be gone before the last cut-off call has failed.
+    const firstExited = new Promise((resolve) => first.process.once('exit', resolve));
     const acknowledged = new Map<string, bigint>();
     const crash = { done: false };
     const worker = async (): Promise<void> => {
@@ -129,7 +131,7 @@ test('no acknowledged append is lost across kill -9, and positions continue', as
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    await new Promise((resolve) => first.process.once('exit', resolve));
+    await firstExited;
 
     const second = await startNode(dataDir);
     try {
