@@ -79,15 +79,15 @@ test("the requests carry esdbclient's defaults", async () => {
   const none = { deleteEmittedStreams: false, deleteStateStream: false, deleteCheckpointStream: false };
   const all = { deleteEmittedStreams: true, deleteStateStream: true, deleteCheckpointStream: true };
   expect(argsOf()).toEqual([
-    ['create', { ...continuous, name: 'p', emitEnabled: false, trackEmittedStreams: false }, 'system'],
-    ['create', { ...continuous, name: 'e', emitEnabled: true, trackEmittedStreams: true }, 'system'],
-    ['update', 'p', 'r', false, 'system'],
-    ['update', 'p', 's', true, 'system'],
-    ['delete', 'p', none, 'system'],
-    ['delete', 'p', all, 'system'],
-    ['enable', 'p', 'system'],
-    ['disable', 'p', true, 'system'],
-    ['reset', 'p', true, 'system'],
+    ['create', { ...continuous, name: 'p', emitEnabled: false, trackEmittedStreams: false }, undefined],
+    ['create', { ...continuous, name: 'e', emitEnabled: true, trackEmittedStreams: true }, undefined],
+    ['update', 'p', 'r', false, undefined],
+    ['update', 'p', 's', true, undefined],
+    ['delete', 'p', none, undefined],
+    ['delete', 'p', all, undefined],
+    ['enable', 'p', undefined],
+    ['disable', 'p', true, undefined],
+    ['reset', 'p', true, undefined],
     ['restartSubsystem'],
   ]);
 });

@@ -15,6 +15,9 @@ import { MODES, rejectionOf, textOf, useClientTarget } from './support/target.js
 
 jest.setTimeout(60_000);
 
+/** The claim type before each group in a definition's `runAs` roles (§3.17.4). */
+const ROLE_CLAIM = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role';
+
 const COUNTER = `fromCategory('ORDERS').when({
   $init: () => ({ count: 0 }),
   OrderPlaced: (state, event) => { state.count += 1; }
@@ -243,6 +246,22 @@ describe.each(MODES)('projections (%s)', (mode) => {
     expect(statistics.status).toBe('Running');
   });
 
+  test('the definition records who created the projection (§3.17.4)', async () => {
+    const client = target().client();
+    const name = `run-as-${randomUUID()}`;
+    await client.createProjection({ name, query: COUNTER });
+    await client.disableProjection({ name });
+    const creators = [];
+    for await (const event of client.readStreamEvents({ streamName: `$projections-${name}` })) {
+      const definition = JSON.parse(textOf(event.data)) as { runAs?: unknown; sourceDefinition?: unknown };
+      creators.push(definition.runAs);
+      expect(definition.sourceDefinition).toMatchObject({ categories: ['ORDERS'], events: ['OrderPlaced'] });
+    }
+    const admin = { name: 'admin', roles: [`${ROLE_CLAIM}$$$$admins`] };
+    const runAs = mode === 'secure' ? admin : { name: '$system' };
+    expect(creators).toEqual([runAs, runAs]);
+  });
+
   if (mode === 'secure') {
     test('without credentials every projection call is denied', async () => {
       const anonymous = new EsdbClient({ ...target().hostOptions, username: undefined, password: undefined });
@@ -265,6 +284,14 @@ describe.each(MODES)('projections (%s)', (mode) => {
         const name = `ops-${randomUUID()}`;
         await ops.createProjection({ name, query: COUNTER });
         await ops.disableProjection({ name });
+        const definitions = [];
+        const admin = target().client();
+        for await (const event of admin.readStreamEvents({ streamName: `$projections-${name}`, limit: 1 })) {
+          definitions.push(JSON.parse(textOf(event.data)) as unknown);
+        }
+        expect(definitions).toEqual([
+          expect.objectContaining({ runAs: { name: 'ops', roles: [`${ROLE_CLAIM}$$$$ops`] } }),
+        ]);
         await ops.deleteProjection({ name });
         await ops.restartProjectionsSubsystem();
       } finally {

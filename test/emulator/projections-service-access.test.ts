@@ -43,9 +43,9 @@ describe('secure node: permissions', () => {
     await client.restartSubsystem({}, { metadata: basic('ops') });
     await client.enable({ options: { name: 'p' } }, { metadata: basic('admin') });
     expect(manager.calls.map((call) => [call.operation, call.args.at(-1)])).toEqual([
-      ['delete', 'ops'],
+      ['delete', { name: 'ops', groups: ['$ops'] }],
       ['restartSubsystem', undefined],
-      ['enable', 'admin'],
+      ['enable', { name: 'admin', groups: ['$admins'] }],
     ]);
   });
 });

@@ -69,8 +69,9 @@ describe('insecure node: requests reach the manager', () => {
         trackEmittedStreams: false,
       },
     ]);
-    // Insecure calls run as the privileged user.
-    expect(manager.calls[0]?.args[1]).toBe('system');
+    // Insecure calls run as the system account (PassthroughAuthenticationProvider.cs): no user.
+    expect(manager.calls[0]?.args).toHaveLength(2);
+    expect(manager.calls[0]?.args[1]).toBeUndefined();
   });
 
   test('Create: tracking emitted streams without emitting throws in the handler', async () => {
@@ -95,8 +96,8 @@ describe('insecure node: requests reach the manager', () => {
       options: { name: 'p', query: 'r', emitOption: { $case: 'noEmitOptions', value: {} } },
     });
     expect(manager.calls.map((call) => call.args)).toEqual([
-      ['p', 'q', false, 'system'],
-      ['p', 'r', undefined, 'system'],
+      ['p', 'q', false, undefined],
+      ['p', 'r', undefined, undefined],
     ]);
   });
 
@@ -121,13 +122,13 @@ describe('insecure node: requests reach the manager', () => {
         args: [
           'p',
           { deleteEmittedStreams: true, deleteStateStream: false, deleteCheckpointStream: true },
-          'system',
+          undefined,
         ],
       },
-      { operation: 'enable', args: ['p', 'system'] },
-      { operation: 'disable', args: ['p', true, 'system'] },
-      { operation: 'disable', args: ['p', false, 'system'] },
-      { operation: 'reset', args: ['p', true, 'system'] },
+      { operation: 'enable', args: ['p', undefined] },
+      { operation: 'disable', args: ['p', true, undefined] },
+      { operation: 'disable', args: ['p', false, undefined] },
+      { operation: 'reset', args: ['p', true, undefined] },
       { operation: 'restartSubsystem', args: [] },
     ]);
   });

@@ -17,6 +17,7 @@ import {
   type ProjectionManagement,
   ProjectionManagementError,
   type ProjectionStatistics,
+  type RunAsUser,
   type StatisticsSelector,
 } from '../../src/emulator/projections/projection-management.js';
 import { createStore } from '../../src/emulator/server/create-store.js';
@@ -45,25 +46,25 @@ export class FakeProjectionManager implements ProjectionManagement {
     return failure === undefined ? Promise.resolve(value) : Promise.reject(failure);
   }
 
-  create(definition: ProjectionDefinition, runAs: string | undefined): Promise<void> {
+  create(definition: ProjectionDefinition, runAs: RunAsUser | undefined): Promise<void> {
     return this.answer('create', [definition, runAs], undefined);
   }
-  update(name: string, query: string, emitEnabled: boolean | undefined, runAs: string | undefined) {
+  update(name: string, query: string, emitEnabled: boolean | undefined, runAs: RunAsUser | undefined) {
     return this.answer('update', [name, query, emitEnabled, runAs], undefined);
   }
-  delete(name: string, options: DeleteOptions, runAs: string | undefined): Promise<void> {
+  delete(name: string, options: DeleteOptions, runAs: RunAsUser | undefined): Promise<void> {
     return this.answer('delete', [name, options, runAs], undefined);
   }
   statistics(selector: StatisticsSelector): Promise<readonly ProjectionStatistics[]> {
     return this.answer('statistics', [selector], this.listed);
   }
-  enable(name: string, runAs: string | undefined): Promise<void> {
+  enable(name: string, runAs: RunAsUser | undefined): Promise<void> {
     return this.answer('enable', [name, runAs], undefined);
   }
-  disable(name: string, writeCheckpoint: boolean, runAs: string | undefined): Promise<void> {
+  disable(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void> {
     return this.answer('disable', [name, writeCheckpoint, runAs], undefined);
   }
-  reset(name: string, writeCheckpoint: boolean, runAs: string | undefined): Promise<void> {
+  reset(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void> {
     return this.answer('reset', [name, writeCheckpoint, runAs], undefined);
   }
   state(name: string, partition: string): Promise<string | undefined> {

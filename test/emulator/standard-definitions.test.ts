@@ -15,11 +15,11 @@ import { recordsOf, settled, startNode, statusOf, text, write, type Node } from 
 jest.setTimeout(30_000);
 
 const STANDARD = [
-  ['$streams', 'IndexStreams', ''],
-  ['$stream_by_category', 'CategorizeStreamByPath', 'first\r\n-'],
-  ['$by_category', 'CategorizeEventsByStreamPath', 'first\r\n-'],
-  ['$by_event_type', 'IndexEventsByEventType', ''],
-  ['$by_correlation_id', 'ByCorrelationId', '{"correlationIdProperty":"$correlationId"}'],
+  ['$streams', 'IndexStreams', '', true],
+  ['$stream_by_category', 'CategorizeStreamByPath', 'first\r\n-', true],
+  ['$by_category', 'CategorizeEventsByStreamPath', 'first\r\n-', true],
+  ['$by_event_type', 'IndexEventsByEventType', '', false],
+  ['$by_correlation_id', 'ByCorrelationId', '{"correlationIdProperty":"$correlationId"}', false],
 ] as const;
 
 let node: Node | undefined;
@@ -56,18 +56,27 @@ function projectionWrites(target: Node): string[] {
 describe('a fresh start', () => {
   test('creates each standard projection disabled, version 0, after the registrations', () => {
     const target = started({ runProjections: 'system' });
-    for (const [name, handler, query] of STANDARD) {
+    for (const [name, handler, query, includeLinks] of STANDARD) {
       const definitions = definitionsOf(target, name);
       expect(definitions).toEqual([
         {
           handlerType: `native:EventStore.Projections.Core.Standard.${handler}`,
           query,
           mode: 'Continuous',
+          sourceDefinition: {
+            allEvents: true,
+            allStreams: true,
+            categories: [],
+            events: [],
+            streams: [],
+            options: includeLinks ? { definesFold: true, includeLinks: true } : { definesFold: true },
+          },
           emitEnabled: true,
           checkpointsDisabled: false,
           trackEmittedStreams: false,
           epoch: -1,
           version: 0,
+          runAs: { name: '$system' },
           checkpointHandledThreshold: 4000,
           checkpointUnhandledBytesThreshold: 10_000_000,
           pendingEventsThreshold: 5000,

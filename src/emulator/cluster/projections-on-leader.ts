@@ -5,6 +5,7 @@ import {
   type ProjectionManagement,
   ProjectionManagementError,
   type ProjectionStatistics,
+  type RunAsUser,
   type StatisticsSelector,
 } from '../projections/projection-management.js';
 import { createProjectionManager, type ProjectionManager } from '../projections/projection-manager.js';
@@ -54,7 +55,7 @@ export class LeaderOnlyProjections implements ProjectionManagement {
     this.leading(false);
   }
 
-  create(definition: ProjectionDefinition, runAs: string | undefined): Promise<void> {
+  create(definition: ProjectionDefinition, runAs: RunAsUser | undefined): Promise<void> {
     return this.manager?.create(definition, runAs) ?? dropped();
   }
 
@@ -62,12 +63,12 @@ export class LeaderOnlyProjections implements ProjectionManagement {
     name: string,
     query: string,
     emitEnabled: boolean | undefined,
-    runAs: string | undefined,
+    runAs: RunAsUser | undefined,
   ): Promise<void> {
     return this.manager?.update(name, query, emitEnabled, runAs) ?? dropped();
   }
 
-  delete(name: string, options: DeleteOptions, runAs: string | undefined): Promise<void> {
+  delete(name: string, options: DeleteOptions, runAs: RunAsUser | undefined): Promise<void> {
     return this.manager?.delete(name, options, runAs) ?? dropped();
   }
 
@@ -75,15 +76,15 @@ export class LeaderOnlyProjections implements ProjectionManagement {
     return this.manager?.statistics(selector) ?? dropped();
   }
 
-  enable(name: string, runAs: string | undefined): Promise<void> {
+  enable(name: string, runAs: RunAsUser | undefined): Promise<void> {
     return this.manager?.enable(name, runAs) ?? dropped();
   }
 
-  disable(name: string, writeCheckpoint: boolean, runAs: string | undefined): Promise<void> {
+  disable(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void> {
     return this.manager?.disable(name, writeCheckpoint, runAs) ?? dropped();
   }
 
-  reset(name: string, writeCheckpoint: boolean, runAs: string | undefined): Promise<void> {
+  reset(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void> {
     return this.manager?.reset(name, writeCheckpoint, runAs) ?? dropped();
   }
 

@@ -6,7 +6,9 @@
  * through the hidden `__esdb` object. Values cross the sandbox's boundary only as strings, numbers and
  * booleans, so no object of the host realm ever reaches the query's code.
  *
- * Error texts follow .NET's argument exceptions, which the server's fault messages carry.
+ * Error texts follow .NET's argument exceptions, which the server's fault messages carry. As the server's
+ * builder does, a query takes every event of its sources until a handler names an event type (`AllEvents`,
+ * then `NotAllEvents`), so a query with no such handler gets each event's body as its state.
  */
 export const SANDBOX_PRELUDE = String.raw`
 (function (global) {
@@ -16,7 +18,7 @@ export const SANDBOX_PRELUDE = String.raw`
     return new Error(name === undefined ? text : text + ' (Parameter \'' + name + '\')');
   };
   var def = {
-    allStreams: false, streams: [], categories: [], allEvents: false, events: [], byStream: false,
+    allStreams: false, streams: [], categories: [], allEvents: true, events: [], byStream: false,
     byCustomPartitions: false, producesResults: false, definesStateTransform: false, definesFold: false,
     handlesDeletedNotifications: false, includeLinks: false, reorderEvents: false, processingLag: 0,
     biState: false, resultStreamName: null, partitionResultStreamNamePattern: null

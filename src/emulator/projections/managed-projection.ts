@@ -16,6 +16,7 @@ import {
 } from './projection-management.js';
 import { deleteEmittedStreams } from './emitted-streams.js';
 import { checkpointStreamOf } from './projection-names.js';
+import { sourceDefinitionJson } from './source-definition.js';
 import { statisticsOf, type ManagedState } from './projection-statistics.js';
 import { UserProjectionCore } from './user-projection-core.js';
 
@@ -44,43 +45,38 @@ export class ManagedProjection {
 
   /** A new projection (its persisted version -1): its first definition, version 0, is written; it starts if enabled. */
   initializeNew(): void {
-    this.persist({});
-    this.startOrLoadStopped();
+    this.persistAndStart({});
   }
 
   /** A projection found in the log at start: it resumes from its checkpoint if enabled. */
   initializeExisting(): void {
-    this.startOrLoadStopped();
+    this.startOrLoadStopped(this.prepare());
   }
 
   /** Enables and starts it (a running projection is left alone). */
   enable(): void {
     if (this.persisted.enabled && this.state === 'Running') return;
     this.stopCore(true);
-    this.persist({ enabled: true });
-    this.startOrLoadStopped();
+    this.persistAndStart({ enabled: true });
   }
 
   /** `writeCheckpoint` false is the server's Abort: what was processed since the last checkpoint is dropped. */
   disable(writeCheckpoint: boolean): void {
     this.stopCore(writeCheckpoint);
-    this.persist({ enabled: false });
-    this.startOrLoadStopped();
+    this.persistAndStart({ enabled: false });
   }
 
   /** A new epoch: state, checkpoints and results start again from the beginning of the log. */
   reset(writeCheckpoint: boolean): void {
     this.stopCore(writeCheckpoint);
     const version = this.persisted.version + 1;
-    this.persist({ version, epoch: version });
-    this.startOrLoadStopped();
+    this.persistAndStart({ version, epoch: version });
   }
 
   /** A new query (and `emitEnabled` if given); it goes on from its checkpoint with it. */
   update(query: string, emitEnabled: boolean | undefined): void {
     this.stopCore(true);
-    this.persist({ query, emitEnabled: emitEnabled ?? this.persisted.emitEnabled });
-    this.startOrLoadStopped();
+    this.persistAndStart({ query, emitEnabled: emitEnabled ?? this.persisted.emitEnabled });
   }
 
   /**
@@ -150,13 +146,26 @@ export class ManagedProjection {
     writePersistedState(this.store, this.name, this.persisted);
   }
 
-  /** ManagedProjection `PrepareOrWriteStartOrLoadStopped`: a core is made either way; it runs if enabled. */
-  private startOrLoadStopped(): void {
+  /**
+   * ManagedProjection `PrepareOrWriteStartOrLoadStopped`: the core compiles the query (Prepare), the definition
+   * is written with the sources it declared (none if it did not compile: PreparingState.cs), then the core
+   * starts if enabled, or loads stopped.
+   */
+  private persistAndStart(change: Partial<PersistedState>): void {
+    const version = change.version ?? this.persisted.version + 1;
+    this.persisted = { ...this.persisted, ...change, version };
+    const core = this.prepare();
+    const sourceDefinition = core === undefined ? undefined : sourceDefinitionJson(core.definition);
+    this.persist({ sourceDefinition, version });
+    this.startOrLoadStopped(core);
+  }
+
+  /** A core for the current definition; undefined, and the projection faulted, if the query does not compile. */
+  private prepare(): UserProjectionCore | undefined {
     this.core = undefined;
     this.faultedReason = '';
-    const run = this.persisted.enabled && this.enabledToRun;
     try {
-      const core = new UserProjectionCore(
+      return new UserProjectionCore(
         this.store,
         {
           name: this.name,
@@ -175,6 +184,18 @@ export class ManagedProjection {
           },
         },
       );
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      this.faulted(error.message);
+      return undefined;
+    }
+  }
+
+  /** ManagedProjection `StartOrLoadStopped`: a prepared core runs if enabled, else it only loads its state. */
+  private startOrLoadStopped(core: UserProjectionCore | undefined): void {
+    if (core === undefined) return;
+    const run = this.persisted.enabled && this.enabledToRun;
+    try {
       this.core = core;
       core.load();
     } catch (error) {
@@ -184,7 +205,7 @@ export class ManagedProjection {
     }
     this.coreReported = this.coreReported || run;
     this.state = run ? 'Running' : 'Stopped';
-    if (run) this.core.run();
+    if (run) core.run();
   }
 
   private faulted(reason: string): void {

@@ -3,7 +3,7 @@
  * event in `$projections-<name>` whose data is the server's `ManagedProjection.PersistedState`
  * (Services/Management/ManagedProjection.cs, 24.10), written with `Json.ToJsonBytes`
  * (EventStore.Common/Utils/Json.cs: indented, camelCase, enums by name, null and default values left out).
- * The emulator writes the fields it models; `sourceDefinition` and `runAs` are left out (see docs/emulator.md).
+ * The emulator writes the fields it models, `sourceDefinition` and `runAs` among them (§3.17.4).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -11,6 +11,7 @@ import { toIndentedJson, type JsonValue } from '../persistent/dotnet-json.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ProjectionMode } from './projection-management.js';
 import { definitionStreamOf } from './projection-names.js';
+import { parseRunAs, type SerializedRunAs } from './run-as.js';
 
 export const PROJECTION_UPDATED_EVENT_TYPE = '$ProjectionUpdated';
 
@@ -30,6 +31,10 @@ export interface PersistedState {
   readonly version: number;
   /** What a Delete asked for, recorded with the definition it writes (managed-projection.ts `delete`). */
   readonly deletion?: DeletionRecord;
+  /** Who it runs as: who created it, `$system` for a standard projection (run-as.ts). */
+  readonly runAs: SerializedRunAs;
+  /** The query's sources as last compiled (source-definition.ts); absent while the query does not compile. */
+  readonly sourceDefinition?: JsonValue;
 }
 
 /** The fields a Delete sets in the definition it writes (ManagedProjection `Handle(Command.Delete)`). */
@@ -71,12 +76,18 @@ export function persistedStateJson(state: PersistedState): string {
   if (deletion?.deleteEmittedStreams === true) fields.deleteEmittedStreams = true;
   if (deletion?.deleteCheckpointStream === true) fields.deleteCheckpointStream = true;
   if (deletion?.deleteStateStream === true) fields.deleteStateStream = true;
+  if (state.sourceDefinition !== undefined) fields.sourceDefinition = state.sourceDefinition;
   fields.emitEnabled = state.emitEnabled;
   fields.checkpointsDisabled = state.mode !== 'Continuous';
   fields.trackEmittedStreams = state.trackEmittedStreams;
   fields.epoch = state.epoch;
   fields.version = state.version;
+  fields.runAs = runAsJson(state.runAs);
   return toIndentedJson({ ...fields, ...DEFAULTS });
+}
+
+function runAsJson(runAs: SerializedRunAs): JsonValue {
+  return runAs.roles === undefined ? { name: runAs.name } : { name: runAs.name, roles: runAs.roles };
 }
 
 const MODES: readonly ProjectionMode[] = ['OneTime', 'Continuous', 'Transient'];
@@ -103,7 +114,13 @@ export function parsePersistedState(data: string): PersistedState | undefined {
     trackEmittedStreams: fields.trackEmittedStreams === true,
     epoch: typeof fields.epoch === 'number' ? fields.epoch : -1,
     version: typeof fields.version === 'number' ? fields.version : 0,
+    runAs: parseRunAs(fields.runAs),
+    ...(isJsonObject(fields.sourceDefinition) ? { sourceDefinition: fields.sourceDefinition } : {}),
   };
+}
+
+function isJsonObject(value: unknown): value is { readonly [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Appends `state` to the projection's definition stream as a `$ProjectionUpdated` event. */

@@ -8,6 +8,16 @@
 /** A projection's mode, as the server names it in statistics. */
 export type ProjectionMode = 'OneTime' | 'Continuous' | 'Transient';
 
+/**
+ * The authenticated user a call runs as (§3.17.4): its name and its groups (`$admins`, `$ops`, …). Where an
+ * operation takes `RunAsUser | undefined`, undefined is the node's system account, which every call of an
+ * insecure node runs as.
+ */
+export interface RunAsUser {
+  readonly name: string;
+  readonly groups: readonly string[];
+}
+
 /** What `Create` asks for. */
 export interface ProjectionDefinition {
   readonly name: string;
@@ -73,24 +83,24 @@ export class ProjectionManagementError extends Error {
 
 /**
  * A node's projection manager. Every operation resolves once the server would answer (writes of the
- * manager's own streams done); failures reject with {@link ProjectionManagementError}. `runAs` names the user the
- * call runs as (undefined: anonymous), for the server's permission rules.
+ * manager's own streams done); failures reject with {@link ProjectionManagementError}. `runAs` is who the call
+ * runs as (undefined: the system), for the server's permission rules; Create keeps it in the definition.
  */
 export interface ProjectionManagement {
-  create(definition: ProjectionDefinition, runAs: string | undefined): Promise<void>;
+  create(definition: ProjectionDefinition, runAs: RunAsUser | undefined): Promise<void>;
   /** A new query; `emitEnabled` undefined keeps the current setting. */
   update(
     name: string,
     query: string,
     emitEnabled: boolean | undefined,
-    runAs: string | undefined,
+    runAs: RunAsUser | undefined,
   ): Promise<void>;
-  delete(name: string, options: DeleteOptions, runAs: string | undefined): Promise<void>;
+  delete(name: string, options: DeleteOptions, runAs: RunAsUser | undefined): Promise<void>;
   statistics(selector: StatisticsSelector): Promise<readonly ProjectionStatistics[]>;
-  enable(name: string, runAs: string | undefined): Promise<void>;
+  enable(name: string, runAs: RunAsUser | undefined): Promise<void>;
   /** `writeCheckpoint` true is the server's Disable, false its Abort. */
-  disable(name: string, writeCheckpoint: boolean, runAs: string | undefined): Promise<void>;
-  reset(name: string, writeCheckpoint: boolean, runAs: string | undefined): Promise<void>;
+  disable(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void>;
+  reset(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void>;
   /** The partition's state as JSON text (`''` is the unpartitioned state), or undefined if it has none. */
   state(name: string, partition: string): Promise<string | undefined>;
   /** The partition's result as JSON text, or undefined if it has none. */

@@ -17,7 +17,9 @@ import {
   type DeleteOptions,
   type ProjectionDefinition,
   type ProjectionManagement,
+  type ProjectionMode,
   type ProjectionStatistics,
+  type RunAsUser,
   type StatisticsSelector,
 } from './projection-management.js';
 import { definitionStreamOf } from './projection-names.js';
@@ -29,6 +31,7 @@ import {
   type ProjectionSubsystem,
   type RunProjections,
 } from './projection-options.js';
+import { mayChangeProjection, serializeRunAs } from './run-as.js';
 import { STANDARD_PROJECTIONS } from './standard-handlers.js';
 import { StandardProjections } from './standard-projections.js';
 
@@ -44,6 +47,12 @@ function answer<T>(work: () => T): Promise<T> {
   return new Promise((resolve) => {
     resolve(work());
   });
+}
+
+/** `ValidateRunAs` refused: the manager answers NotAuthorized (§3.17.4). */
+function checkMayChange(mode: ProjectionMode, runAs: RunAsUser | undefined): void {
+  if (!mayChangeProjection(mode, runAs))
+    throw new ProjectionManagementError('access-denied', 'Not authorized');
 }
 
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
@@ -114,9 +123,10 @@ class NodeProjectionManager implements ProjectionManager {
     return this.runProjections === 'all' || name.startsWith('$');
   }
 
-  create(definition: ProjectionDefinition): Promise<void> {
+  create(definition: ProjectionDefinition, runAs: RunAsUser | undefined): Promise<void> {
     return answer(() => {
       const { name, mode } = definition;
+      checkMayChange(mode, runAs);
       if (name.trim() === '') throw new ProjectionManagementError('invalid', 'Projection name is required');
       if (mode !== 'Continuous' && definition.emitEnabled) {
         throw new ProjectionManagementError('invalid', 'Emit requires checkpoints');
@@ -138,6 +148,7 @@ class NodeProjectionManager implements ProjectionManager {
           trackEmittedStreams: definition.trackEmittedStreams,
           epoch: -1,
           version: -1,
+          runAs: serializeRunAs(runAs),
         },
         this.enabledToRun(name),
       );
@@ -158,17 +169,24 @@ class NodeProjectionManager implements ProjectionManager {
     return outcome.kind === 'success' ? Number(outcome.lastEventNumber) : -1;
   }
 
-  update(name: string, query: string, emitEnabled: boolean | undefined): Promise<void> {
+  update(
+    name: string,
+    query: string,
+    emitEnabled: boolean | undefined,
+    runAs: RunAsUser | undefined,
+  ): Promise<void> {
     return answer(() => {
+      this.checkMayChange(name, runAs);
       if (this.standard.has(name)) this.standard.update(name, query, emitEnabled);
       else this.userProjection(name).update(query, emitEnabled);
     });
   }
 
-  delete(name: string, options: DeleteOptions): Promise<void> {
+  delete(name: string, options: DeleteOptions, runAs: RunAsUser | undefined): Promise<void> {
     return answer(() => {
       if (this.standard.has(name)) throw new ProjectionManagementError('invalid', SYSTEM_PROJECTION_DELETE);
       const projection = this.userProjection(name);
+      checkMayChange(projection.mode, runAs);
       projection.delete(options);
       this.user.delete(name);
       if (projection.mode !== 'Transient') this.writeRegistration(PROJECTION_DELETED, name);
@@ -190,23 +208,26 @@ class NodeProjectionManager implements ProjectionManager {
     });
   }
 
-  enable(name: string): Promise<void> {
+  enable(name: string, runAs: RunAsUser | undefined): Promise<void> {
     return answer(() => {
+      this.checkMayChange(name, runAs);
       if (this.standard.has(name)) this.standard.setEnabled(name, true);
       else this.userProjection(name).enable();
     });
   }
 
-  disable(name: string, writeCheckpoint: boolean): Promise<void> {
+  disable(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void> {
     return answer(() => {
+      this.checkMayChange(name, runAs);
       if (this.standard.has(name)) this.standard.setEnabled(name, false, writeCheckpoint);
       else this.userProjection(name).disable(writeCheckpoint);
     });
   }
 
   /** A standard projection keeps no state, so there is nothing to reset. */
-  reset(name: string, writeCheckpoint: boolean): Promise<void> {
+  reset(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void> {
     return answer(() => {
+      this.checkMayChange(name, runAs);
       if (!this.standard.has(name)) this.userProjection(name).reset(writeCheckpoint);
     });
   }
@@ -236,6 +257,11 @@ class NodeProjectionManager implements ProjectionManager {
       this.user = new Map();
       this.loadUserProjections();
     });
+  }
+
+  /** ProjectionManager.cs: an unknown name is NotFound before `ValidateRunAs` is asked (§3.17.4). */
+  private checkMayChange(name: string, runAs: RunAsUser | undefined): void {
+    checkMayChange(this.standard.has(name) ? 'Continuous' : this.userProjection(name).mode, runAs);
   }
 
   private userProjection(name: string): ManagedProjection {

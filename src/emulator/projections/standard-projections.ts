@@ -17,6 +17,8 @@ import { ProjectionRunner } from './projection-runner.js';
 import { statisticsOf } from './projection-statistics.js';
 import { configuredBy, STANDARD_PROJECTIONS, type StandardProjection } from './standard-handlers.js';
 import { lastEmittedPositions, StandardProgress } from './standard-progress.js';
+import { SYSTEM_RUN_AS } from './run-as.js';
+import { standardSourceDefinitionJson } from './source-definition.js';
 
 /** Each one's handler class in the server's EventStore.Projections.Core.Standard, and its configuration. */
 const NATIVE_HANDLERS: Readonly<Record<string, readonly [string, string]>> = {
@@ -40,6 +42,8 @@ function createdState(name: string): PersistedState {
     trackEmittedStreams: false,
     epoch: -1,
     version: 0,
+    runAs: SYSTEM_RUN_AS,
+    sourceDefinition: standardSourceDefinitionJson(!['$by_event_type', '$by_correlation_id'].includes(name)),
   };
 }
 

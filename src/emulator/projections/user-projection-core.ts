@@ -16,7 +16,7 @@ import {
 } from './checkpoint-tag.js';
 import { recoverCheckpoint } from './checkpoint-recovery.js';
 import { EmittedStreamsTracker } from './emitted-streams.js';
-import { ProjectionSandbox, ScriptError, type HandlerOutput } from './js-sandbox.js';
+import { ProjectionSandbox, ScriptError, type HandlerOutput, type QueryDefinition } from './js-sandbox.js';
 import { correlationIdToCarry } from './metadata-values.js';
 import type { ProjectionMode } from './projection-management.js';
 import { ProjectionWriter, type WriteContext } from './projection-writes.js';
@@ -66,6 +66,8 @@ export class UserProjectionCore {
   lastCheckpoint: CheckpointTag | undefined;
   eventsProcessed = 0n;
   processingMs = 0;
+  /** What the compiled query declared about its sources (source-definition.ts). */
+  readonly definition: QueryDefinition;
   private readonly sandbox: ProjectionSandbox;
   private readonly writer: ProjectionWriter;
   private readonly results: ResultPublisher;
@@ -84,7 +86,7 @@ export class UserProjectionCore {
     private readonly listener: CoreListener,
   ) {
     this.sandbox = new ProjectionSandbox(config.query);
-    const definition = this.sandbox.definition;
+    const definition = (this.definition = this.sandbox.definition);
     this.sources = definition.allStreams
       ? undefined
       : [...definition.streams, ...definition.categories.map((category) => `$ce-${category}`)];

@@ -1,4 +1,5 @@
-import type { User } from '../../auth/user.js';
+import { INSECURE_USER, type User } from '../../auth/user.js';
+import type { RunAsUser } from '../../projections/projection-management.js';
 import { rpcErrors } from '../../server/rpc-error.js';
 import { checkOperatorAccess } from '../persistent-subscriptions/access.js';
 
@@ -13,7 +14,13 @@ export function checkAuthenticatedAccess(user: User): void {
   if (!user.authenticated) throw rpcErrors.accessDenied();
 }
 
-/** Who the manager runs the call as: undefined for the anonymous user (ProjectionManagementMessage.RunAs). */
-export function runAsOf(user: User): string | undefined {
-  return user.authenticated ? user.name : undefined;
+/**
+ * Who the manager runs the call as (ProjectionManagementMessage.RunAs, §3.17.4): the system on an insecure node
+ * (PassthroughAuthenticationProvider.cs), else the user with its groups, the role claims
+ * InternalAuthenticationProvider.cs gives it (its own name is not one). The anonymous user is refused first.
+ */
+export function runAsOf(user: User): RunAsUser | undefined {
+  checkAuthenticatedAccess(user);
+  if (user === INSECURE_USER) return undefined;
+  return { name: user.name, groups: user.roles.filter((role) => role !== user.name) };
 }
