@@ -60,6 +60,7 @@ export class ProjectionRunner {
     for (const projection of this.projections) {
       const progress = this.progress.get(projection.id);
       if (progress === undefined || progress.handledUpTo >= record.position) continue;
+      if (progress.faultedReason !== undefined) continue;
       progress.handledUpTo = record.position;
       if (!passesAllStreamSource(input, projection.includeLinks)) {
         progress.unhandled(record.position);

@@ -30,6 +30,11 @@ function emittedStreamMetadata(stream: string): string {
   return stream.startsWith('$') ? '{"$acl":{"$r":"$all","$mr":"$all"}}' : '{"$acl":{}}';
 }
 
+/** A checkpoint's data: `[state]`, or `[state,result]` (PartitionState.cs `Serialize`, no state being ``). */
+export function checkpointDataOf(state: string | null, result: string | null): string {
+  return result === null ? `[${state ?? ''}]` : `[${state ?? 'null'},${result}]`;
+}
+
 /** What the writes of one processed record share: who writes, at which tag, caused by which event. */
 export interface WriteContext {
   readonly version: ProjectionVersion;
@@ -83,8 +88,7 @@ export class ProjectionWriter {
     result: string | null,
     context: WriteContext,
   ): void {
-    // No state is the empty string there, which PartitionState.cs `Serialize` writes as `[]`.
-    const data = result === null ? `[${state ?? ''}]` : `[${state ?? 'null'},${result}]`;
+    const data = checkpointDataOf(state, result);
     startCheckpointStream(this.store, stream, eventType);
     this.append(stream, eventType, true, data, taggedMetadata(context.version, context.tag));
   }

@@ -12,14 +12,11 @@
  * (CoreProjectionCheckpointReader.cs) and goes over the records after it again, without writing twice what it
  * wrote already (Emitting/EmittedStream.cs checks the last event of each stream it writes to).
  */
-import { randomUUID } from 'node:crypto';
-
 import type { EventStore } from '../store/event-store.js';
-import { PROJECTION_CHECKPOINT_EVENT_TYPE, recoverCheckpoint } from './checkpoint-recovery.js';
-import { startCheckpointStream } from './checkpoint-stream-metadata.js';
+import { recoverCheckpoint } from './checkpoint-recovery.js';
 import { taggedMetadata, tagText, type ProjectionVersion } from './checkpoint-tag.js';
 import { emittedBy } from './emission.js';
-import { checkpointStreamOf } from './projection-names.js';
+import { RootCheckpointWriter } from './root-checkpoint-writer.js';
 import type { StandardProjection } from './standard-handlers.js';
 
 /** ProjectionConsts.CheckpointHandledThreshold. */
@@ -30,8 +27,6 @@ const CHECKPOINT_UNHANDLED_BYTES_THRESHOLD = 10_000_000n;
 const STANDARD_EPOCH = -1;
 /** PartitionState.cs `Serialize` of the root state a native handler leaves empty. */
 const EMPTY_STATE_DATA = '[]';
-
-const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 /** Per projection id, the log position its last emitted event records: what it had written before it stopped. */
 export function lastEmittedPositions(store: EventStore): Map<number, bigint> {
@@ -55,6 +50,9 @@ export class StandardProgress {
   private lastHandled: bigint;
   private handledSinceSuggestion = 0;
   private lastPassedOrCheckpointed: bigint | undefined;
+  private readonly checkpoints: RootCheckpointWriter;
+  /** Why a checkpoint write faulted it (it then handles nothing more); undefined while it is fine. */
+  faultedReason: string | undefined;
 
   /**
    * Takes up the projection's last checkpoint.
@@ -62,11 +60,12 @@ export class StandardProgress {
    * over again without writing
    */
   constructor(
-    private readonly store: EventStore,
-    private readonly projection: StandardProjection,
+    store: EventStore,
+    projection: StandardProjection,
     readonly version: ProjectionVersion,
     readonly writtenUpTo: bigint,
   ) {
+    this.checkpoints = new RootCheckpointWriter(store, projection.name);
     const recovered = recoverCheckpoint(store, projection.name, STANDARD_EPOCH)?.tag;
     const position = recovered?.mode === 'position' ? recovered.position : -1n;
     this.handledUpTo = position;
@@ -95,8 +94,12 @@ export class StandardProgress {
     this.lastPassedOrCheckpointed ??= position;
   }
 
-  /** It stops: a checkpoint where it got to (not when aborted, or when it has handled nothing since the last). */
+  /**
+   * It stops: a checkpoint where it got to (not when aborted or faulted, or when it has handled nothing since
+   * the last).
+   */
   stop(writeCheckpoint: boolean): void {
+    if (this.faultedReason !== undefined) return;
     if (writeCheckpoint && this.lastHandled > this.lastCheckpoint) this.writeCheckpoint(this.lastHandled);
   }
 
@@ -115,19 +118,11 @@ export class StandardProgress {
     this.writeCheckpoint(this.lastHandled);
   }
 
+  /** A checkpoint the store refuses as written from outside faults the projection (§3.17.4). */
   private writeCheckpoint(position: bigint): void {
-    const stream = checkpointStreamOf(this.projection.name);
-    startCheckpointStream(this.store, stream, PROJECTION_CHECKPOINT_EVENT_TYPE);
     const metadata = taggedMetadata(this.version, { mode: 'position', position });
-    this.store.append(stream, { kind: 'any' }, [
-      {
-        eventId: randomUUID(),
-        eventType: PROJECTION_CHECKPOINT_EVENT_TYPE,
-        isJson: true,
-        data: utf8(EMPTY_STATE_DATA),
-        metadata: utf8(metadata),
-      },
-    ]);
-    this.lastCheckpoint = position;
+    const outcome = this.checkpoints.write(EMPTY_STATE_DATA, metadata);
+    if (outcome === true) this.lastCheckpoint = position;
+    else if (outcome !== false) this.faultedReason = outcome.fault;
   }
 }

@@ -93,7 +93,7 @@ export class StandardProjections {
    */
   setEnabled(name: string, enabled: boolean, writeCheckpoint = true): void {
     const wasRunning = this.enabled.has(name);
-    if (enabled && wasRunning && !this.faults.has(name)) return;
+    if (enabled && wasRunning && this.faultOf(name) === undefined) return;
     this.faults.delete(name);
     if (!enabled && wasRunning) this.progress.get(name)?.stop(writeCheckpoint);
     this.persist(name, enabled);
@@ -180,17 +180,25 @@ export class StandardProjections {
     return STANDARD_PROJECTIONS.map((projection) => this.statisticsOf(projection));
   }
 
+  /** Why it is faulted: its query was refused, or a checkpoint write was (standard-progress.ts). */
+  private faultOf(name: string): string | undefined {
+    return (
+      this.faults.get(name) ?? (this.enabled.has(name) ? this.progress.get(name)?.faultedReason : undefined)
+    );
+  }
+
   /** One projection's statistics. */
   statisticsOf(projection: StandardProjection): ProjectionStatistics {
-    const running = this.enabled.has(projection.name) && !this.faults.has(projection.name);
+    const fault = this.faultOf(projection.name);
+    const running = this.enabled.has(projection.name) && fault === undefined;
     const progress = this.progress.get(projection.name);
     return statisticsOf({
       name: projection.name,
       mode: 'Continuous',
-      state: this.faults.has(projection.name) ? 'Faulted' : running ? 'Running' : 'Stopped',
+      state: fault !== undefined ? 'Faulted' : running ? 'Running' : 'Stopped',
       enabled: this.enabled.has(projection.name),
       coreReported: true,
-      faultedReason: this.faults.get(projection.name) ?? '',
+      faultedReason: fault ?? '',
       position: progress?.positionText() ?? '',
       lastCheckpoint: progress?.lastCheckpointText() ?? '',
       progress: running ? 100 : -1,

@@ -29,6 +29,7 @@ import {
   type SourceEvent,
 } from './user-projection-input.js';
 import { ResultPublisher } from './user-projection-results.js';
+import { RootCheckpointWriter } from './root-checkpoint-writer.js';
 import { BatchScheduler } from './batch-scheduler.js';
 
 /** What a core needs to know of its managed projection. */
@@ -68,6 +69,7 @@ export class UserProjectionCore {
   processingMs = 0;
   private readonly sandbox: ProjectionSandbox;
   private readonly writer: ProjectionWriter;
+  private readonly rootCheckpoints: RootCheckpointWriter;
   private readonly results: ResultPublisher;
   private readonly tracker: EmittedStreamsTracker | undefined;
   private readonly sources: readonly string[] | undefined;
@@ -90,6 +92,7 @@ export class UserProjectionCore {
       : [...definition.streams, ...definition.categories.map((category) => `$ce-${category}`)];
     this.tag = zeroTag(this.sources);
     this.writer = new ProjectionWriter(store);
+    this.rootCheckpoints = new RootCheckpointWriter(store, config.name);
     this.results = new ResultPublisher(this.writer, config.name, definition);
     if (config.emitEnabled && config.trackEmittedStreams)
       this.tracker = new EmittedStreamsTracker(store, config.name);
@@ -196,12 +199,7 @@ export class UserProjectionCore {
         tag,
       );
     }
-    this.apply(partition, output, {
-      version: this.config.version,
-      tag,
-      causedBy: undefined,
-      correlationId: undefined,
-    });
+    this.apply(partition, output, this.contextAt(tag));
   }
 
   /** Runs the handler: the partition and what it returned, or undefined when no handler ran. */
@@ -256,25 +254,30 @@ export class UserProjectionCore {
     this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
   }
 
+  /** Writes at `tag` caused by no event: checkpoints, results, a partition's deletion. */
+  private contextAt(tag: CheckpointTag): WriteContext {
+    return { version: this.config.version, tag, causedBy: undefined, correlationId: undefined };
+  }
+
   private resultOf(partition: string, state: string | null): string | null {
     return this.sandbox.definition.definesStateTransform ? this.sandbox.result(partition) : state;
   }
 
   private writeCheckpoint(): void {
     if (!this.checkpointsEnabled || this.handledSinceCheckpoint === 0) return;
-    const context = {
-      version: this.config.version,
-      tag: this.tag,
-      causedBy: undefined,
-      correlationId: undefined,
-    };
-    writeCheckpoint(this.writer, this.config.name, this.partitions, this.dirty, {
+    const context = this.contextAt(this.tag);
+    const writers = { partitions: this.writer, root: this.rootCheckpoints };
+    const outcome = writeCheckpoint(writers, this.config.name, this.partitions, this.dirty, {
       context,
       withResults: this.sandbox.definition.definesStateTransform,
     });
+    if (typeof outcome === 'object') {
+      this.fault(outcome.fault);
+      return;
+    }
     this.dirty = new Set();
     this.handledSinceCheckpoint = 0;
-    this.lastCheckpoint = this.tag;
+    if (outcome) this.lastCheckpoint = this.tag;
   }
 
   private fault(reason: string): void {
@@ -286,12 +289,7 @@ export class UserProjectionCore {
   private complete(): void {
     this.stop(false);
     if (this.config.mode === 'OneTime' && this.sandbox.definition.producesResults) {
-      const context = {
-        version: this.config.version,
-        tag: this.tag,
-        causedBy: undefined,
-        correlationId: undefined,
-      };
+      const context = this.contextAt(this.tag);
       for (const [partition, entry] of this.partitions)
         this.results.publish(partition, entry.result, context);
     }
