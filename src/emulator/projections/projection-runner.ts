@@ -66,6 +66,7 @@ export class ProjectionRunner {
         progress.unhandled(record.position);
         continue;
       }
+      const started = performance.now();
       const emission = projection.handle(input);
       // Gone over again after a restart: what it wrote for this record is in the log already.
       if (emission !== undefined && record.position > progress.writtenUpTo) {
@@ -79,6 +80,7 @@ export class ProjectionRunner {
         this.write(emission, metadata);
       }
       progress.handled(record.position);
+      progress.processingMs += performance.now() - started;
     }
   }
 

@@ -51,6 +51,13 @@ export class StandardProgress {
   private handledSinceSuggestion = 0;
   private lastPassedOrCheckpointed: bigint | undefined;
   private readonly checkpoints: RootCheckpointWriter;
+  /**
+   * Records its source filter let through since it started (CoreProjectionCheckpointManager.cs `EventProcessed`
+   * counts each one, whether it emits or not), and the milliseconds spent on them (the processing phase's
+   * stopwatch, `CoreProcessingTime`).
+   */
+  eventsProcessed = 0n;
+  processingMs = 0;
   /** Why a checkpoint write faulted it (it then handles nothing more); undefined while it is fine. */
   faultedReason: string | undefined;
 
@@ -81,6 +88,7 @@ export class StandardProgress {
   /** A record its source filter let through, its emission written: a checkpoint after 4000 of them. */
   handled(position: bigint): void {
     this.lastHandled = position;
+    this.eventsProcessed += 1n;
     this.lastPassedOrCheckpointed = position;
     this.handledSinceSuggestion += 1;
     if (this.handledSinceSuggestion >= CHECKPOINT_HANDLED_THRESHOLD) this.suggestCheckpoint(position);

@@ -202,9 +202,9 @@ export class StandardProjections {
       position: progress?.positionText() ?? '',
       lastCheckpoint: progress?.lastCheckpointText() ?? '',
       progress: running ? 100 : -1,
-      eventsProcessed: 0n,
+      eventsProcessed: progress?.eventsProcessed ?? 0n,
       partitionsCached: 1,
-      coreProcessingTime: 0n,
+      coreProcessingTime: BigInt(Math.round(progress?.processingMs ?? 0)),
       epoch: this.persisted.get(projection.name)?.epoch ?? -1,
       version: this.persisted.get(projection.name)?.version ?? 0,
     });
