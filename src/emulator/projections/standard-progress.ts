@@ -23,18 +23,23 @@ import type { StandardProjection } from './standard-handlers.js';
 const CHECKPOINT_HANDLED_THRESHOLD = 4000;
 /** ProjectionConsts.CheckpointUnhandledBytesThreshold. */
 const CHECKPOINT_UNHANDLED_BYTES_THRESHOLD = 10_000_000n;
-/** A standard projection's epoch: created with -1, and never reset (Services/Management/ManagedProjection.cs). */
-const STANDARD_EPOCH = -1;
 /** PartitionState.cs `Serialize` of the root state a native handler leaves empty. */
 const EMPTY_STATE_DATA = '[]';
 
-/** Per projection id, the log position its last emitted event records: what it had written before it stopped. */
-export function lastEmittedPositions(store: EventStore): Map<number, bigint> {
+/**
+ * Per projection id, the log position its last emitted event records: what it had written before it stopped.
+ * Only events of its current epoch count (`epochOf`): after a reset it writes everything again.
+ */
+export function lastEmittedPositions(
+  store: EventStore,
+  epochOf: (id: number) => number,
+): Map<number, bigint> {
   const positions = new Map<number, bigint>();
   for (const record of store.log) {
     if (!record.streamName.startsWith('$') || record.metadata.length === 0) continue;
     const source = emittedBy(Buffer.from(record.metadata).toString('utf8'));
-    if (source !== undefined && source.position > (positions.get(source.projectionId) ?? -1n)) {
+    if (source === undefined || source.version < epochOf(source.projectionId)) continue;
+    if (source.position > (positions.get(source.projectionId) ?? -1n)) {
       positions.set(source.projectionId, source.position);
     }
   }
@@ -73,16 +78,19 @@ export class StandardProgress {
     readonly writtenUpTo: bigint,
   ) {
     this.checkpoints = new RootCheckpointWriter(store, projection.name);
-    const recovered = recoverCheckpoint(store, projection.name, STANDARD_EPOCH)?.tag;
+    const recovered = recoverCheckpoint(store, projection.name, version.epoch)?.tag;
     const position = recovered?.mode === 'position' ? recovered.position : -1n;
     this.handledUpTo = position;
     this.lastCheckpoint = position;
     this.lastHandled = position;
   }
 
-  /** The version its writes carry in `$v`: its id, epoch -1, and the version of its definition. */
-  static versionOf(projection: StandardProjection, definitionVersion: number): ProjectionVersion {
-    return { projectionId: projection.id, epoch: STANDARD_EPOCH, version: definitionVersion };
+  /** The version its writes carry in `$v`: its id, the epoch of its last reset (-1: none), its definition's version. */
+  static versionOf(
+    projection: StandardProjection,
+    definition: { readonly epoch: number; readonly version: number },
+  ): ProjectionVersion {
+    return { projectionId: projection.id, epoch: definition.epoch, version: definition.version };
   }
 
   /** A record its source filter let through, its emission written: a checkpoint after 4000 of them. */

@@ -68,16 +68,27 @@ export class StandardProjections {
       if (enableStopped && this.persisted.get(name)?.enabled !== true) this.persist(name, true);
       if (this.persisted.get(name)?.enabled === true) this.enabled.add(name);
     }
-    const written = lastEmittedPositions(this.store);
+    const written = this.writtenUpTo();
     for (const projection of STANDARD_PROJECTIONS) {
       if (this.enabled.has(projection.name)) this.load(projection, written);
     }
     this.restartRunner();
   }
 
-  /** It starts from its last checkpoint, with the version of its definition. */
+  /** Per projection id, where what it wrote in its current epoch stops (standard-progress.ts). */
+  private writtenUpTo(): Map<number, bigint> {
+    return lastEmittedPositions(this.store, (id) => {
+      const projection = STANDARD_PROJECTIONS.find((candidate) => candidate.id === id);
+      return projection === undefined ? -1 : (this.persisted.get(projection.name)?.epoch ?? -1);
+    });
+  }
+
+  /** It starts from its last checkpoint of its epoch, with the version of its definition. */
   private load(projection: StandardProjection, written: ReadonlyMap<number, bigint>): void {
-    const version = StandardProgress.versionOf(projection, this.persisted.get(projection.name)?.version ?? 0);
+    const version = StandardProgress.versionOf(
+      projection,
+      this.persisted.get(projection.name) ?? createdState(projection.name),
+    );
     const writtenUpTo = written.get(projection.id) ?? -1n;
     this.progress.set(projection.name, new StandardProgress(this.store, projection, version, writtenUpTo));
   }
@@ -100,8 +111,29 @@ export class StandardProjections {
     if (enabled) this.enabled.add(name);
     else this.enabled.delete(name);
     const projection = STANDARD_PROJECTIONS.find((candidate) => candidate.name === name);
-    if (enabled && projection !== undefined) this.load(projection, lastEmittedPositions(this.store));
+    if (enabled && projection !== undefined) this.load(projection, this.writtenUpTo());
     if (enabled || wasRunning) this.restartRunner();
+  }
+
+  /**
+   * Reset (ManagedProjection `Handle(Reset)`; ProjectionManager.cs lets it reach a `$` projection too): the
+   * next version, which becomes its epoch. One that runs stops as on Disable (a checkpoint unless
+   * `writeCheckpoint` is false) and starts again from the beginning of the log, writing again, in new logical
+   * streams, all it had written (emitted-stream-start.ts).
+   */
+  reset(name: string, writeCheckpoint: boolean): void {
+    const running = this.enabled.has(name);
+    if (running) this.progress.get(name)?.stop(writeCheckpoint);
+    const current = this.persisted.get(name) ?? createdState(name);
+    const version = current.version + 1;
+    const next = { ...current, version, epoch: version };
+    this.persisted.set(name, next);
+    writePersistedState(this.store, name, next);
+    this.faults.delete(name);
+    const projection = STANDARD_PROJECTIONS.find((standard) => standard.name === name);
+    if (!running || projection === undefined) return;
+    this.load(projection, this.writtenUpTo());
+    this.restartRunner();
   }
 
   /**
@@ -126,7 +158,7 @@ export class StandardProjections {
     if (this.enabled.has(name)) {
       // It stops as a disabled one does, and starts again from that checkpoint with the new version.
       this.progress.get(name)?.stop(true);
-      this.load(projection, lastEmittedPositions(this.store));
+      this.load(projection, this.writtenUpTo());
     }
     this.restartRunner();
   }
