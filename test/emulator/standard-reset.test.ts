@@ -1,9 +1,10 @@
 // Reset of a standard projection (issue #13): the server's manager lets it through as for any projection
 // (24.10, Services/Management/ProjectionManager.cs `Handle(Reset)`, ManagedProjection.cs `Handle(Reset)`): the
 // next version becomes its epoch, and it starts again from the beginning of the log, its emitted streams
-// started again as new logical streams (Services/Processing/Emitting/EmittedStream.cs).
+// started again as new logical streams (Services/Processing/Emitting/EmittedStream.cs), as a user projection's
+// emitted and result streams are.
 import type { EventStore } from '../../src/emulator/store/event-store.js';
-import { recordsOf, settled, startNode, statusOf, text, write } from './projection-support.js';
+import { continuous, recordsOf, settled, startNode, statusOf, text, write } from './projection-support.js';
 
 jest.setTimeout(60_000);
 
@@ -79,6 +80,34 @@ test('a stopped one only gets its new epoch; enabled, it starts from the beginni
     await settled(node.store);
     expect(visible(node.store, '$streams')).toEqual([['0@order-1', '1:3:4:4']]);
     expect(recordsOf(node.store, '$streams')).toHaveLength(2);
+  } finally {
+    node.close();
+  }
+});
+
+test('a user projection reset writes its emitted and result streams again the same way', async () => {
+  const node = startNode({ runProjections: 'all' });
+  try {
+    const query = `fromStream('clock-1').when({
+      $init: () => ({ n: 0 }),
+      Ticked: (s, e) => { s.n += 1; emit('ticks-copy', 'Copied', { n: s.n }); return s; }
+    }).outputState()`;
+    await node.manager.create(continuous('copier', query, true), undefined);
+    write(node.store, 'clock-1', 'Ticked');
+    await settled(node.store);
+    await node.manager.reset('copier', true, undefined);
+    await settled(node.store);
+    // Id 6 (after the five standard ones); created at version 0, the reset makes version and epoch 1. The
+    // first write of the new epoch hides the old one.
+    expect(recordsOf(node.store, '$$ticks-copy').map((r) => text(r.data))).toEqual([
+      '{"$acl":{}}',
+      '{"$tb":1,"$acl":{}}',
+    ]);
+    expect(visible(node.store, 'ticks-copy')).toEqual([['{"n":1}', '6:1:1:4']]);
+    expect(recordsOf(node.store, '$$$projections-copier-result').map((r) => text(r.data))).toEqual([
+      '{"$acl":{"$r":"$all","$mr":"$all"}}',
+      '{"$tb":1,"$acl":{"$r":"$all","$mr":"$all"}}',
+    ]);
   } finally {
     node.close();
   }

@@ -6,7 +6,7 @@
  * event before the ones about to be written.
  */
 import type { EventStore } from '../store/event-store.js';
-import { parseTaggedMetadata } from './checkpoint-tag.js';
+import { parseTaggedMetadata, type ProjectionVersion } from './checkpoint-tag.js';
 
 /**
  * The metadata text to write first, or undefined when the stream goes on as it is.
@@ -15,7 +15,7 @@ import { parseTaggedMetadata } from './checkpoint-tag.js';
 export function emittedStreamStart(
   store: EventStore,
   stream: string,
-  epoch: number,
+  { projectionId, epoch }: ProjectionVersion,
   acl: string,
 ): string | undefined {
   const view = store.readStream(stream);
@@ -25,6 +25,8 @@ export function emittedStreamStart(
   const last = view.events[view.lastEventNumber];
   const written =
     last === undefined ? undefined : parseTaggedMetadata(Buffer.from(last.metadata).toString('utf8'));
-  if (written === undefined || written.version.version >= epoch) return undefined;
+  // Another projection's stream, or one written from outside, is the server's fault case, not modelled here.
+  if (written === undefined || written.version.projectionId !== projectionId) return undefined;
+  if (written.version.version >= epoch) return undefined;
   return `{"$tb":${view.lastEventNumber + 1},"$acl":${acl}}`;
 }

@@ -15,6 +15,7 @@ import {
   type StoredEvent,
 } from '../store/stored-event.js';
 import { BatchScheduler } from './batch-scheduler.js';
+import type { ProjectionVersion } from './checkpoint-tag.js';
 import { emittedMetadata, type Emission } from './emission.js';
 import { emittedStreamStart } from './emitted-stream-start.js';
 import { correlationIdToCarry } from './metadata-values.js';
@@ -79,7 +80,7 @@ export class ProjectionRunner {
           causedBy: input.eventId,
           correlationId: correlationIdToCarry(input.isJson, input.metadata),
         });
-        this.write(emission, metadata, progress.version.epoch);
+        this.write(emission, metadata, progress.version);
       }
       progress.handled(record.position);
       progress.processingMs += performance.now() - started;
@@ -87,8 +88,8 @@ export class ProjectionRunner {
   }
 
   /** A stream new to the projection in its epoch gets its metadata first (emitted-stream-start.ts). */
-  private write(emission: Emission, metadata: string, epoch: number): void {
-    const start = emittedStreamStart(this.store, emission.stream, epoch, EMITTED_STREAM_ACL);
+  private write(emission: Emission, metadata: string, version: ProjectionVersion): void {
+    const start = emittedStreamStart(this.store, emission.stream, version, EMITTED_STREAM_ACL);
     if (start !== undefined) {
       this.append(metastreamOf(emission.stream), {
         eventId: randomUUID(),
