@@ -108,3 +108,30 @@ test('a standard projection faults the same way; the others go on', async () => 
     node.close();
   }
 });
+
+test('two events written after the last checkpoint hide it ($maxCount 2): the projection then writes on', async () => {
+  const node = startNode({ runProjections: 'all' });
+  try {
+    await node.manager.create(continuous('ticks', COUNTER), undefined);
+    write(node.store, 'clock-1', 'Ticked');
+    await settled(node.store);
+    await node.manager.disable('ticks', true, undefined);
+    write(node.store, '$projections-ticks-checkpoint', 'Intruder');
+    write(node.store, '$projections-ticks-checkpoint', 'Intruder');
+    // Its checkpoint reader finds no checkpoint it can read: it starts from the beginning, and expects the
+    // stream's last event.
+    await node.manager.enable('ticks', undefined);
+    writeEnoughForACheckpoint(node.store, 'clock-1', 'Ticked');
+    await caughtUp(node, 'ticks');
+    const statistics = await statusOf(node.manager, 'ticks');
+    expect([statistics.status, statistics.eventsProcessedAfterRestart]).toEqual(['Running', 4001n]);
+    expect(typesOf(node, '$projections-ticks-checkpoint')).toEqual([
+      '$ProjectionCheckpoint',
+      'Intruder',
+      'Intruder',
+      '$ProjectionCheckpoint',
+    ]);
+  } finally {
+    node.close();
+  }
+});

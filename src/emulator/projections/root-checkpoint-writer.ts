@@ -14,13 +14,14 @@ import { checkpointStreamOf } from './projection-names.js';
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 /**
- * The event number a starting projection expects its checkpoint stream to end with: its last
+ * The event number a starting projection expects its checkpoint stream to end with: its last readable
  * `$ProjectionCheckpoint` (of any epoch), else the stream's last event; -1 for a stream it cannot read.
  */
 function expectedAtStart(store: EventStore, stream: string): bigint {
   const view = store.readStream(stream);
   if (view.kind !== 'found') return -1n;
-  for (let number = view.lastEventNumber; number >= 0; number -= 1) {
+  // Only what a read returns: `$maxCount` 2 may hide the last checkpoint behind later events.
+  for (let number = view.lastEventNumber; number >= view.firstVisible; number -= 1) {
     if (view.events[number]?.eventType === PROJECTION_CHECKPOINT_EVENT_TYPE) return BigInt(number);
   }
   return BigInt(view.lastEventNumber);
