@@ -117,6 +117,24 @@ test('a system projection cannot be deleted', async () => {
   await projections.enable({ options: { name: '$by_category' } });
 });
 
+test('Reset reaches a system projection: a new epoch, and it runs again from the start', async () => {
+  await projections.reset({ options: { name: '$by_event_type', writeCheckpoint: true } });
+  const details = await eventually(
+    async () => {
+      const found = [];
+      for await (const response of projections.statistics({
+        options: { mode: { $case: 'name', value: '$by_event_type' } },
+      })) {
+        found.push(response.details);
+      }
+      return found[0];
+    },
+    (found) => found?.status === 'Running',
+  );
+  // Created at version 0, enabled at 1; the reset is version 2, and its epoch.
+  expect(details).toMatchObject({ status: 'Running', epoch: 2n, version: 2n });
+});
+
 test('RestartSubsystem answers, and the projections run again', async () => {
   await projections.restartSubsystem({});
   const all = [];

@@ -38,6 +38,9 @@ export function recoverCheckpoint(
   epoch: number,
 ): RecoveredCheckpoint | undefined {
   const root = checkpointStreamOf(name);
+  // The reader sees only what a read returns: a checkpoint `$maxCount` 2 hides behind later events is not found.
+  const rootView = store.readStream(root);
+  const firstVisible = rootView.kind === 'found' ? BigInt(rootView.firstVisible) : undefined;
   const prefix = `${definitionStreamOf(name)}-`;
   const suffix = '-checkpoint';
   let tag: CheckpointTag | undefined;
@@ -48,6 +51,7 @@ export function recoverCheckpoint(
     const parsed = parseTaggedMetadata(text(record.metadata));
     if (parsed === undefined || parsed.version.epoch < epoch) continue;
     if (stream === root && record.eventType === PROJECTION_CHECKPOINT_EVENT_TYPE) {
+      if (firstVisible === undefined || record.eventNumber < firstVisible) continue;
       tag = parsed.tag;
       states.set('', stateOf(text(record.data)));
     } else if (record.eventType === PARTITION_CHECKPOINT_EVENT_TYPE) {

@@ -20,15 +20,14 @@ export interface Emission {
 /** `ProjectionsSubsystem.VERSION` of 24.10: the last part of `$v`. */
 const PROJECTIONS_SUBSYSTEM_VERSION = 4;
 
-/** A standard projection's epoch: created with -1, and never reset (Services/Management/ManagedProjection.cs). */
-const STANDARD_EPOCH = -1;
-
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
 /** What the metadata of an emitted event is made of, beside the emission's own extra properties. */
 export interface EmissionCause {
   /** The emitting projection's id: the number of its `$ProjectionCreated` event in `$projections-$all`. */
   readonly projectionId: number;
+  /** The epoch of its last reset: -1 for one never reset. */
+  readonly epoch: number;
   /** The version of its definition when it started: 1 after the Enable of `startStandardProjections`. */
   readonly version: number;
   /** Log position of the record that caused the emission (commit and prepare positions are equal, §3.12). */
@@ -40,7 +39,7 @@ export interface EmissionCause {
 
 /** The metadata bytes' text of an emitted event. */
 export function emittedMetadata(emission: Emission, cause: EmissionCause): string {
-  const version = `${cause.projectionId}:${STANDARD_EPOCH}:${cause.version}:${PROJECTIONS_SUBSYSTEM_VERSION}`;
+  const version = `${cause.projectionId}:${cause.epoch}:${cause.version}:${PROJECTIONS_SUBSYSTEM_VERSION}`;
   const parts = [`"$v":${jsonString(version)}`, `"$c":${cause.position}`, `"$p":${cause.position}`];
   for (const [name, raw] of emission.extra) parts.push(`${jsonString(name)}:${raw}`);
   if (cause.causedBy !== EMPTY_GUID) parts.push(`"$causedBy":${jsonString(cause.causedBy)}`);
@@ -50,9 +49,11 @@ export function emittedMetadata(emission: Emission, cause: EmissionCause): strin
   return `{${parts.join(',')}}`;
 }
 
-/** The projection id in an emitted event's metadata (`$v` is `id:epoch:version:subsystem`), with its `$c`. */
-export function emittedBy(metadata: string): { projectionId: number; position: bigint } | undefined {
-  const match = /^\{"\$v":"(\d+):[^"]*","\$c":(\d+),/.exec(metadata);
-  if (match?.[1] === undefined || match[2] === undefined) return undefined;
-  return { projectionId: Number(match[1]), position: BigInt(match[2]) };
+/** The projection id and version in an emitted event's metadata (`$v` is `id:epoch:version:subsystem`), with its `$c`. */
+export function emittedBy(
+  metadata: string,
+): { projectionId: number; version: number; position: bigint } | undefined {
+  const match = /^\{"\$v":"(\d+):-?\d+:(\d+):[^"]*","\$c":(\d+),/.exec(metadata);
+  if (match?.[1] === undefined || match[2] === undefined || match[3] === undefined) return undefined;
+  return { projectionId: Number(match[1]), version: Number(match[2]), position: BigInt(match[3]) };
 }

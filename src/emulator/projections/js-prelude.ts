@@ -259,6 +259,7 @@ export const SANDBOX_PRELUDE = String.raw`
       },
       init: function (p) { states.set(p, hooks.init === null ? {} : hooks.init()); return serialize(states.get(p)); },
       initShared: function () { shared = hooks.initShared === null ? {} : hooks.initShared(); },
+      loadShared: function (text) { shared = JSON.parse(text); },
       load: function (partition, text) { states.set(partition, text === null ? null : JSON.parse(text)); },
       partitionOf: function (fieldsJson) {
         if (hooks.partition === null) return null;

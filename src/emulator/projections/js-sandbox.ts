@@ -132,6 +132,11 @@ export class ProjectionSandbox {
     this.call('initShared');
   }
 
+  /** Restores the shared state of a bi-state query from its text. */
+  loadShared(state: string): void {
+    this.call('loadShared', state);
+  }
+
   /** Restores a partition's state from its text (a checkpoint). */
   load(partition: string, state: string | null): void {
     this.call('load', partition, state);

@@ -224,11 +224,12 @@ class NodeProjectionManager implements ProjectionManager {
     });
   }
 
-  /** A standard projection keeps no state, so there is nothing to reset. */
+  /** A new epoch, for a standard projection as for a user one (standard-projections.ts). */
   reset(name: string, writeCheckpoint: boolean, runAs: RunAsUser | undefined): Promise<void> {
     return answer(() => {
       this.checkMayChange(name, runAs);
-      if (!this.standard.has(name)) this.userProjection(name).reset(writeCheckpoint);
+      if (this.standard.has(name)) this.standard.reset(name, writeCheckpoint);
+      else this.userProjection(name).reset(writeCheckpoint);
     });
   }
 

@@ -15,17 +15,19 @@ import {
   type StoredEvent,
 } from '../store/stored-event.js';
 import { BatchScheduler } from './batch-scheduler.js';
+import type { ProjectionVersion } from './checkpoint-tag.js';
 import { emittedMetadata, type Emission } from './emission.js';
+import { emittedStreamStart } from './emitted-stream-start.js';
 import { correlationIdToCarry } from './metadata-values.js';
 import { passesAllStreamSource, projectionInputOf } from './projection-input.js';
 import type { StandardProjection } from './standard-handlers.js';
 import type { StandardProgress } from './standard-progress.js';
 
 /**
- * The metadata a projection gives a `$` stream it starts writing (Emitting/EmittedStream.cs
- * `SubmitWriteMetadata`, no `$maxCount`/`$maxAge` for these projections): everyone may read it and its metadata.
+ * The ACL a projection gives a `$` stream it starts writing (Emitting/EmittedStream.cs `SubmitWriteMetadata`, no
+ * `$maxCount`/`$maxAge` for these projections): everyone may read it and its metadata.
  */
-const EMITTED_STREAM_METADATA = '{"$acl":{"$r":"$all","$mr":"$all"}}';
+const EMITTED_STREAM_ACL = '{"$r":"$all","$mr":"$all"}';
 
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
@@ -60,35 +62,40 @@ export class ProjectionRunner {
     for (const projection of this.projections) {
       const progress = this.progress.get(projection.id);
       if (progress === undefined || progress.handledUpTo >= record.position) continue;
+      if (progress.faultedReason !== undefined) continue;
       progress.handledUpTo = record.position;
       if (!passesAllStreamSource(input, projection.includeLinks)) {
         progress.unhandled(record.position);
         continue;
       }
+      const started = performance.now();
       const emission = projection.handle(input);
       // Gone over again after a restart: what it wrote for this record is in the log already.
       if (emission !== undefined && record.position > progress.writtenUpTo) {
         const metadata = emittedMetadata(emission, {
           projectionId: projection.id,
+          epoch: progress.version.epoch,
           version: progress.version.version,
           position: record.position,
           causedBy: input.eventId,
           correlationId: correlationIdToCarry(input.isJson, input.metadata),
         });
-        this.write(emission, metadata);
+        this.write(emission, metadata, progress.version);
       }
       progress.handled(record.position);
+      progress.processingMs += performance.now() - started;
     }
   }
 
-  /** A stream the projection has not written yet gets its metadata first, as EmittedStream does. */
-  private write(emission: Emission, metadata: string): void {
-    if (this.store.lastEventNumberOf(emission.stream) === -1) {
+  /** A stream new to the projection in its epoch gets its metadata first (emitted-stream-start.ts). */
+  private write(emission: Emission, metadata: string, version: ProjectionVersion): void {
+    const start = emittedStreamStart(this.store, emission.stream, version, EMITTED_STREAM_ACL);
+    if (start !== undefined) {
       this.append(metastreamOf(emission.stream), {
         eventId: randomUUID(),
         eventType: METADATA_EVENT_TYPE,
         isJson: true,
-        data: utf8(EMITTED_STREAM_METADATA),
+        data: utf8(start),
         metadata: new Uint8Array(0),
       });
     }

@@ -18,16 +18,22 @@ import {
   type ProjectionVersion,
 } from './checkpoint-tag.js';
 import { startCheckpointStream } from './checkpoint-stream-metadata.js';
+import { emittedStreamStart } from './emitted-stream-start.js';
 import type { ScriptEmission } from './js-sandbox.js';
 
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 /**
- * The metadata EmittedStream gives a stream it starts (`SubmitWriteMetadata`, no `$maxCount`/`$maxAge` by
- * default): a `$` stream may be read by everyone; any other gets an empty ACL.
+ * The ACL EmittedStream gives a stream it starts (`SubmitWriteMetadata`, no `$maxCount`/`$maxAge` by default): a
+ * `$` stream may be read by everyone; any other gets an empty ACL.
  */
-function emittedStreamMetadata(stream: string): string {
-  return stream.startsWith('$') ? '{"$acl":{"$r":"$all","$mr":"$all"}}' : '{"$acl":{}}';
+function emittedStreamAcl(stream: string): string {
+  return stream.startsWith('$') ? '{"$r":"$all","$mr":"$all"}' : '{}';
+}
+
+/** A checkpoint's data: `[state]`, or `[state,result]` (PartitionState.cs `Serialize`, no state being ``). */
+export function checkpointDataOf(state: string | null, result: string | null): string {
+  return result === null ? `[${state ?? ''}]` : `[${state ?? 'null'},${result}]`;
 }
 
 /** What the writes of one processed record share: who writes, at which tag, caused by which event. */
@@ -49,7 +55,7 @@ export class ProjectionWriter {
   /** One emitted event; its stream gets its metadata first if the stream is new. */
   emit(emission: ScriptEmission, context: WriteContext): void {
     if (this.writtenAlready(emission.stream, context)) return;
-    this.ensureStarted(emission.stream);
+    this.ensureStarted(emission.stream, context);
     const metadata = taggedMetadata(
       context.version,
       context.tag,
@@ -64,11 +70,11 @@ export class ProjectionWriter {
   result(stream: string, mainStream: string, result: string | null, context: WriteContext): void {
     if (this.writtenAlready(stream, context)) return;
     const metadata = taggedMetadata(context.version, context.tag);
-    this.ensureStarted(stream);
+    this.ensureStarted(stream, context);
     const eventType = result === null ? 'ResultRemoved' : 'Result';
     const number = this.append(stream, eventType, true, result ?? '', metadata);
     if (stream === mainStream || number === undefined) return;
-    this.ensureStarted(mainStream);
+    this.ensureStarted(mainStream, context);
     this.append(mainStream, LINK_EVENT_TYPE, false, `${number}@${stream}`, metadata);
   }
 
@@ -83,8 +89,7 @@ export class ProjectionWriter {
     result: string | null,
     context: WriteContext,
   ): void {
-    // No state is the empty string there, which PartitionState.cs `Serialize` writes as `[]`.
-    const data = result === null ? `[${state ?? ''}]` : `[${state ?? 'null'},${result}]`;
+    const data = checkpointDataOf(state, result);
     startCheckpointStream(this.store, stream, eventType);
     this.append(stream, eventType, true, data, taggedMetadata(context.version, context.tag));
   }
@@ -109,9 +114,10 @@ export class ProjectionWriter {
     return skip;
   }
 
-  private ensureStarted(stream: string): void {
-    if (this.store.lastEventNumberOf(stream) !== -1) return;
-    this.append(metastreamOf(stream), METADATA_EVENT_TYPE, true, emittedStreamMetadata(stream), '');
+  /** Its metadata first, for a stream new to the projection in its epoch (emitted-stream-start.ts). */
+  private ensureStarted(stream: string, context: WriteContext): void {
+    const start = emittedStreamStart(this.store, stream, context.version, emittedStreamAcl(stream));
+    if (start !== undefined) this.append(metastreamOf(stream), METADATA_EVENT_TYPE, true, start, '');
   }
 
   /** The number written, or undefined when the store refused (a stream deleted from outside). */

@@ -12,34 +12,34 @@
  * (CoreProjectionCheckpointReader.cs) and goes over the records after it again, without writing twice what it
  * wrote already (Emitting/EmittedStream.cs checks the last event of each stream it writes to).
  */
-import { randomUUID } from 'node:crypto';
-
 import type { EventStore } from '../store/event-store.js';
-import { PROJECTION_CHECKPOINT_EVENT_TYPE, recoverCheckpoint } from './checkpoint-recovery.js';
-import { startCheckpointStream } from './checkpoint-stream-metadata.js';
+import { recoverCheckpoint } from './checkpoint-recovery.js';
 import { taggedMetadata, tagText, type ProjectionVersion } from './checkpoint-tag.js';
 import { emittedBy } from './emission.js';
-import { checkpointStreamOf } from './projection-names.js';
+import { RootCheckpointWriter } from './root-checkpoint-writer.js';
 import type { StandardProjection } from './standard-handlers.js';
 
 /** ProjectionConsts.CheckpointHandledThreshold. */
 const CHECKPOINT_HANDLED_THRESHOLD = 4000;
 /** ProjectionConsts.CheckpointUnhandledBytesThreshold. */
 const CHECKPOINT_UNHANDLED_BYTES_THRESHOLD = 10_000_000n;
-/** A standard projection's epoch: created with -1, and never reset (Services/Management/ManagedProjection.cs). */
-const STANDARD_EPOCH = -1;
 /** PartitionState.cs `Serialize` of the root state a native handler leaves empty. */
 const EMPTY_STATE_DATA = '[]';
 
-const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
-
-/** Per projection id, the log position its last emitted event records: what it had written before it stopped. */
-export function lastEmittedPositions(store: EventStore): Map<number, bigint> {
+/**
+ * Per projection id, the log position its last emitted event records: what it had written before it stopped.
+ * Only events of its current epoch count (`epochOf`): after a reset it writes everything again.
+ */
+export function lastEmittedPositions(
+  store: EventStore,
+  epochOf: (id: number) => number,
+): Map<number, bigint> {
   const positions = new Map<number, bigint>();
   for (const record of store.log) {
     if (!record.streamName.startsWith('$') || record.metadata.length === 0) continue;
     const source = emittedBy(Buffer.from(record.metadata).toString('utf8'));
-    if (source !== undefined && source.position > (positions.get(source.projectionId) ?? -1n)) {
+    if (source === undefined || source.version < epochOf(source.projectionId)) continue;
+    if (source.position > (positions.get(source.projectionId) ?? -1n)) {
       positions.set(source.projectionId, source.position);
     }
   }
@@ -55,6 +55,16 @@ export class StandardProgress {
   private lastHandled: bigint;
   private handledSinceSuggestion = 0;
   private lastPassedOrCheckpointed: bigint | undefined;
+  private readonly checkpoints: RootCheckpointWriter;
+  /**
+   * Records its source filter let through since it started (CoreProjectionCheckpointManager.cs `EventProcessed`
+   * counts each one, whether it emits or not), and the milliseconds spent on them (the processing phase's
+   * stopwatch, `CoreProcessingTime`).
+   */
+  eventsProcessed = 0n;
+  processingMs = 0;
+  /** Why a checkpoint write faulted it (it then handles nothing more); undefined while it is fine. */
+  faultedReason: string | undefined;
 
   /**
    * Takes up the projection's last checkpoint.
@@ -62,26 +72,31 @@ export class StandardProgress {
    * over again without writing
    */
   constructor(
-    private readonly store: EventStore,
-    private readonly projection: StandardProjection,
+    store: EventStore,
+    projection: StandardProjection,
     readonly version: ProjectionVersion,
     readonly writtenUpTo: bigint,
   ) {
-    const recovered = recoverCheckpoint(store, projection.name, STANDARD_EPOCH)?.tag;
+    this.checkpoints = new RootCheckpointWriter(store, projection.name);
+    const recovered = recoverCheckpoint(store, projection.name, version.epoch)?.tag;
     const position = recovered?.mode === 'position' ? recovered.position : -1n;
     this.handledUpTo = position;
     this.lastCheckpoint = position;
     this.lastHandled = position;
   }
 
-  /** The version its writes carry in `$v`: its id, epoch -1, and the version of its definition. */
-  static versionOf(projection: StandardProjection, definitionVersion: number): ProjectionVersion {
-    return { projectionId: projection.id, epoch: STANDARD_EPOCH, version: definitionVersion };
+  /** The version its writes carry in `$v`: its id, the epoch of its last reset (-1: none), its definition's version. */
+  static versionOf(
+    projection: StandardProjection,
+    definition: { readonly epoch: number; readonly version: number },
+  ): ProjectionVersion {
+    return { projectionId: projection.id, epoch: definition.epoch, version: definition.version };
   }
 
   /** A record its source filter let through, its emission written: a checkpoint after 4000 of them. */
   handled(position: bigint): void {
     this.lastHandled = position;
+    this.eventsProcessed += 1n;
     this.lastPassedOrCheckpointed = position;
     this.handledSinceSuggestion += 1;
     if (this.handledSinceSuggestion >= CHECKPOINT_HANDLED_THRESHOLD) this.suggestCheckpoint(position);
@@ -95,8 +110,12 @@ export class StandardProgress {
     this.lastPassedOrCheckpointed ??= position;
   }
 
-  /** It stops: a checkpoint where it got to (not when aborted, or when it has handled nothing since the last). */
+  /**
+   * It stops: a checkpoint where it got to (not when aborted or faulted, or when it has handled nothing since
+   * the last).
+   */
   stop(writeCheckpoint: boolean): void {
+    if (this.faultedReason !== undefined) return;
     if (writeCheckpoint && this.lastHandled > this.lastCheckpoint) this.writeCheckpoint(this.lastHandled);
   }
 
@@ -115,19 +134,11 @@ export class StandardProgress {
     this.writeCheckpoint(this.lastHandled);
   }
 
+  /** A checkpoint the store refuses as written from outside faults the projection (§3.17.5). */
   private writeCheckpoint(position: bigint): void {
-    const stream = checkpointStreamOf(this.projection.name);
-    startCheckpointStream(this.store, stream, PROJECTION_CHECKPOINT_EVENT_TYPE);
     const metadata = taggedMetadata(this.version, { mode: 'position', position });
-    this.store.append(stream, { kind: 'any' }, [
-      {
-        eventId: randomUUID(),
-        eventType: PROJECTION_CHECKPOINT_EVENT_TYPE,
-        isJson: true,
-        data: utf8(EMPTY_STATE_DATA),
-        metadata: utf8(metadata),
-      },
-    ]);
-    this.lastCheckpoint = position;
+    const outcome = this.checkpoints.write(EMPTY_STATE_DATA, metadata);
+    if (outcome === true) this.lastCheckpoint = position;
+    else if (outcome !== false) this.faultedReason = outcome.fault;
   }
 }

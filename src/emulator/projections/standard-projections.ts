@@ -72,16 +72,27 @@ export class StandardProjections {
       if (enableStopped && this.persisted.get(name)?.enabled !== true) this.persist(name, true);
       if (this.persisted.get(name)?.enabled === true) this.enabled.add(name);
     }
-    const written = lastEmittedPositions(this.store);
+    const written = this.writtenUpTo();
     for (const projection of STANDARD_PROJECTIONS) {
       if (this.enabled.has(projection.name)) this.load(projection, written);
     }
     this.restartRunner();
   }
 
-  /** It starts from its last checkpoint, with the version of its definition. */
+  /** Per projection id, where what it wrote in its current epoch stops (standard-progress.ts). */
+  private writtenUpTo(): Map<number, bigint> {
+    return lastEmittedPositions(this.store, (id) => {
+      const projection = STANDARD_PROJECTIONS.find((candidate) => candidate.id === id);
+      return projection === undefined ? -1 : (this.persisted.get(projection.name)?.epoch ?? -1);
+    });
+  }
+
+  /** It starts from its last checkpoint of its epoch, with the version of its definition. */
   private load(projection: StandardProjection, written: ReadonlyMap<number, bigint>): void {
-    const version = StandardProgress.versionOf(projection, this.persisted.get(projection.name)?.version ?? 0);
+    const version = StandardProgress.versionOf(
+      projection,
+      this.persisted.get(projection.name) ?? createdState(projection.name),
+    );
     const writtenUpTo = written.get(projection.id) ?? -1n;
     this.progress.set(projection.name, new StandardProgress(this.store, projection, version, writtenUpTo));
   }
@@ -97,15 +108,36 @@ export class StandardProjections {
    */
   setEnabled(name: string, enabled: boolean, writeCheckpoint = true): void {
     const wasRunning = this.enabled.has(name);
-    if (enabled && wasRunning && !this.faults.has(name)) return;
+    if (enabled && wasRunning && this.faultOf(name) === undefined) return;
     this.faults.delete(name);
     if (!enabled && wasRunning) this.progress.get(name)?.stop(writeCheckpoint);
     this.persist(name, enabled);
     if (enabled) this.enabled.add(name);
     else this.enabled.delete(name);
     const projection = STANDARD_PROJECTIONS.find((candidate) => candidate.name === name);
-    if (enabled && projection !== undefined) this.load(projection, lastEmittedPositions(this.store));
+    if (enabled && projection !== undefined) this.load(projection, this.writtenUpTo());
     if (enabled || wasRunning) this.restartRunner();
+  }
+
+  /**
+   * Reset (ManagedProjection `Handle(Reset)`; ProjectionManager.cs lets it reach a `$` projection too): the
+   * next version, which becomes its epoch. One that runs stops as on Disable (a checkpoint unless
+   * `writeCheckpoint` is false) and starts again from the beginning of the log, writing again, in new logical
+   * streams, all it had written (emitted-stream-start.ts).
+   */
+  reset(name: string, writeCheckpoint: boolean): void {
+    const running = this.enabled.has(name);
+    if (running) this.progress.get(name)?.stop(writeCheckpoint);
+    const current = this.persisted.get(name) ?? createdState(name);
+    const version = current.version + 1;
+    const next = { ...current, version, epoch: version };
+    this.persisted.set(name, next);
+    writePersistedState(this.store, name, next);
+    this.faults.delete(name);
+    const projection = STANDARD_PROJECTIONS.find((standard) => standard.name === name);
+    if (!running || projection === undefined) return;
+    this.load(projection, this.writtenUpTo());
+    this.restartRunner();
   }
 
   /**
@@ -130,7 +162,7 @@ export class StandardProjections {
     if (this.enabled.has(name)) {
       // It stops as a disabled one does, and starts again from that checkpoint with the new version.
       this.progress.get(name)?.stop(true);
-      this.load(projection, lastEmittedPositions(this.store));
+      this.load(projection, this.writtenUpTo());
     }
     this.restartRunner();
   }
@@ -184,23 +216,31 @@ export class StandardProjections {
     return STANDARD_PROJECTIONS.map((projection) => this.statisticsOf(projection));
   }
 
+  /** Why it is faulted: its query was refused, or a checkpoint write was (standard-progress.ts). */
+  private faultOf(name: string): string | undefined {
+    return (
+      this.faults.get(name) ?? (this.enabled.has(name) ? this.progress.get(name)?.faultedReason : undefined)
+    );
+  }
+
   /** One projection's statistics. */
   statisticsOf(projection: StandardProjection): ProjectionStatistics {
-    const running = this.enabled.has(projection.name) && !this.faults.has(projection.name);
+    const fault = this.faultOf(projection.name);
+    const running = this.enabled.has(projection.name) && fault === undefined;
     const progress = this.progress.get(projection.name);
     return statisticsOf({
       name: projection.name,
       mode: 'Continuous',
-      state: this.faults.has(projection.name) ? 'Faulted' : running ? 'Running' : 'Stopped',
+      state: fault !== undefined ? 'Faulted' : running ? 'Running' : 'Stopped',
       enabled: this.enabled.has(projection.name),
       coreReported: true,
-      faultedReason: this.faults.get(projection.name) ?? '',
+      faultedReason: fault ?? '',
       position: progress?.positionText() ?? '',
       lastCheckpoint: progress?.lastCheckpointText() ?? '',
       progress: running ? 100 : -1,
-      eventsProcessed: 0n,
+      eventsProcessed: progress?.eventsProcessed ?? 0n,
       partitionsCached: 1,
-      coreProcessingTime: 0n,
+      coreProcessingTime: BigInt(Math.round(progress?.processingMs ?? 0)),
       epoch: this.persisted.get(projection.name)?.epoch ?? -1,
       version: this.persisted.get(projection.name)?.version ?? 0,
     });

@@ -6,10 +6,11 @@
  * CoreProjectionCheckpointWriter.cs, Partitioning/PartitionStateUpdateManager.cs; 24.10). A new checkpoint
  * stream gets its metadata first (checkpoint-stream-metadata.ts). checkpoint-recovery.ts reads them back.
  */
-import { PARTITION_CHECKPOINT_EVENT_TYPE, PROJECTION_CHECKPOINT_EVENT_TYPE } from './checkpoint-recovery.js';
-import type { CheckpointTag } from './checkpoint-tag.js';
-import { checkpointStreamOf, partitionCheckpointStreamOf } from './projection-names.js';
-import type { ProjectionWriter, WriteContext } from './projection-writes.js';
+import { PARTITION_CHECKPOINT_EVENT_TYPE } from './checkpoint-recovery.js';
+import { taggedMetadata, type CheckpointTag } from './checkpoint-tag.js';
+import { partitionCheckpointStreamOf } from './projection-names.js';
+import { checkpointDataOf, type ProjectionWriter, type WriteContext } from './projection-writes.js';
+import type { RootCheckpointWriter } from './root-checkpoint-writer.js';
 
 /** One partition's state and result as JSON text (null: none). */
 export interface PartitionState {
@@ -25,13 +26,20 @@ export interface CheckpointOptions {
   readonly withResults: boolean;
 }
 
+/** The two writers: the partitions' (emitted streams) and the root checkpoint's. */
+export interface CheckpointWriters {
+  readonly partitions: ProjectionWriter;
+  readonly root: RootCheckpointWriter;
+}
+
+/** Writes the checkpoint; the outcome of the root checkpoint's write (root-checkpoint-writer.ts). */
 export function writeCheckpoint(
-  writer: ProjectionWriter,
+  { partitions: writer, root: rootWriter }: CheckpointWriters,
   name: string,
   partitions: ReadonlyMap<string, PartitionState>,
   changed: ReadonlySet<string>,
   { context, withResults }: CheckpointOptions,
-): void {
+): ReturnType<RootCheckpointWriter['write']> {
   for (const partition of changed) {
     if (partition === '') continue;
     const entry = partitions.get(partition);
@@ -43,11 +51,6 @@ export function writeCheckpoint(
   }
   const root = partitions.get('');
   const rootResult = withResults ? (root?.result ?? null) : null;
-  writer.checkpoint(
-    checkpointStreamOf(name),
-    PROJECTION_CHECKPOINT_EVENT_TYPE,
-    root?.state ?? null,
-    rootResult,
-    context,
-  );
+  const metadata = taggedMetadata(context.version, context.tag);
+  return rootWriter.write(checkpointDataOf(root?.state ?? null, rootResult), metadata);
 }

@@ -7,18 +7,12 @@
  */
 import type { EventStore } from '../store/event-store.js';
 import type { StoredEvent } from '../store/stored-event.js';
-import {
-  advance,
-  isAtOrBefore,
-  zeroTag,
-  type CheckpointTag,
-  type ProjectionVersion,
-} from './checkpoint-tag.js';
+import { advance, isAtOrBefore, zeroTag, type CheckpointTag } from './checkpoint-tag.js';
 import { recoverCheckpoint } from './checkpoint-recovery.js';
 import { EmittedStreamsTracker } from './emitted-streams.js';
 import { ProjectionSandbox, ScriptError, type HandlerOutput, type QueryDefinition } from './js-sandbox.js';
 import { correlationIdToCarry } from './metadata-values.js';
-import type { ProjectionMode } from './projection-management.js';
+import type { CoreConfig, CoreListener } from './user-projection-config.js';
 import { ProjectionWriter, type WriteContext } from './projection-writes.js';
 import { EMIT_NOT_ALLOWED, faultOf } from './projection-faults.js';
 import { writeCheckpoint, type PartitionState } from './user-projection-checkpoint.js';
@@ -29,24 +23,9 @@ import {
   type SourceEvent,
 } from './user-projection-input.js';
 import { ResultPublisher } from './user-projection-results.js';
+import { RootCheckpointWriter } from './root-checkpoint-writer.js';
 import { BatchScheduler } from './batch-scheduler.js';
-
-/** What a core needs to know of its managed projection. */
-export interface CoreConfig {
-  readonly name: string;
-  readonly mode: ProjectionMode;
-  readonly query: string;
-  readonly emitEnabled: boolean;
-  /** Whether each stream it emits to is recorded, for a later Delete to remove (emitted-streams.ts). */
-  readonly trackEmittedStreams: boolean;
-  readonly version: ProjectionVersion;
-}
-
-/** How a core tells its managed projection that it stopped by itself. */
-export interface CoreListener {
-  faulted(reason: string): void;
-  completed(): void;
-}
+import { SharedState } from './shared-state.js';
 
 /** ProjectionConsts.CheckpointHandledThreshold: events handled between two checkpoints. */
 const CHECKPOINT_HANDLED_THRESHOLD = 4000;
@@ -70,6 +49,7 @@ export class UserProjectionCore {
   readonly definition: QueryDefinition;
   private readonly sandbox: ProjectionSandbox;
   private readonly writer: ProjectionWriter;
+  private readonly rootCheckpoints: RootCheckpointWriter;
   private readonly results: ResultPublisher;
   private readonly tracker: EmittedStreamsTracker | undefined;
   private readonly sources: readonly string[] | undefined;
@@ -78,6 +58,7 @@ export class UserProjectionCore {
   private readonly createdDue = new Set<string>();
   private handledSinceCheckpoint = 0;
   private readonly batches: BatchScheduler;
+  private readonly shared: SharedState | undefined;
 
   /** Compiles the query; a query that does not compile throws {@link ScriptError}. */
   constructor(
@@ -92,7 +73,9 @@ export class UserProjectionCore {
       : [...definition.streams, ...definition.categories.map((category) => `$ce-${category}`)];
     this.tag = zeroTag(this.sources);
     this.writer = new ProjectionWriter(store);
+    this.rootCheckpoints = new RootCheckpointWriter(store, config.name);
     this.results = new ResultPublisher(this.writer, config.name, definition);
+    if (definition.biState) this.shared = new SharedState(this.sandbox, this.partitions, this.partitioned);
     if (config.emitEnabled && config.trackEmittedStreams)
       this.tracker = new EmittedStreamsTracker(store, config.name);
     this.batches = new BatchScheduler(store, {
@@ -118,18 +101,18 @@ export class UserProjectionCore {
     const recovered = this.checkpointsEnabled
       ? recoverCheckpoint(this.store, this.config.name, this.config.version.epoch)
       : undefined;
-    if (this.sandbox.definition.biState) this.sandbox.initShared();
-    if (recovered === undefined) {
-      if (!this.partitioned) this.partitions.set('', UNINITIALISED_ROOT);
-      return;
-    }
-    this.tag = recovered.tag;
-    this.lastCheckpoint = recovered.tag;
-    for (const [partition, state] of recovered.states) {
-      if (partition === '' && this.partitioned) continue;
-      this.sandbox.load(partition, state);
-      const causedBy = recovered.tag;
-      this.partitions.set(partition, { state, result: this.resultOf(partition, state), causedBy });
+    if (recovered !== undefined) {
+      this.tag = recovered.tag;
+      this.lastCheckpoint = recovered.tag;
+      for (const [partition, state] of recovered.states) {
+        if (partition === '' && this.partitioned) {
+          this.shared?.restore(state, recovered.tag);
+          continue;
+        }
+        this.sandbox.load(partition, state);
+        const causedBy = recovered.tag;
+        this.partitions.set(partition, { state, result: this.resultOf(partition, state), causedBy });
+      }
     }
     if (!this.partitioned && !this.partitions.has('')) this.partitions.set('', UNINITIALISED_ROOT);
   }
@@ -189,6 +172,7 @@ export class UserProjectionCore {
     let output: HandlerOutput;
     try {
       if (this.needsInit(partition)) this.initPartition(partition);
+      this.shared?.prepare();
       this.createdDue.delete(partition);
       output = this.sandbox.deleted(partition, false);
     } catch (error) {
@@ -198,12 +182,7 @@ export class UserProjectionCore {
         tag,
       );
     }
-    this.apply(partition, output, {
-      version: this.config.version,
-      tag,
-      causedBy: undefined,
-      correlationId: undefined,
-    });
+    this.apply(partition, output, this.contextAt(tag));
   }
 
   /** Runs the handler: the partition and what it returned, or undefined when no handler ran. */
@@ -216,6 +195,7 @@ export class UserProjectionCore {
         : '';
     if (partition === null) return undefined;
     if (this.needsInit(partition)) this.initPartition(partition);
+    this.shared?.prepare();
     this.eventsProcessed += 1n;
     this.handledSinceCheckpoint += 1;
     const fields = envelopeFieldsOf(source, partition, definition);
@@ -240,6 +220,7 @@ export class UserProjectionCore {
       this.partitions.set(partition, { state: output.state, result, causedBy: context.tag });
       this.dirty.add(partition);
     }
+    this.shared?.record(output.shared, context.tag);
     this.tracker?.track(output.emitted.map((emission) => emission.stream));
     for (const emission of output.emitted) this.writer.emit(emission, context);
     if (this.checkpointsEnabled && previous?.result !== result)
@@ -258,25 +239,30 @@ export class UserProjectionCore {
     this.partitions.set(partition, { state, result: this.resultOf(partition, state) });
   }
 
+  /** Writes at `tag` caused by no event: checkpoints, results, a partition's deletion. */
+  private contextAt(tag: CheckpointTag): WriteContext {
+    return { version: this.config.version, tag, causedBy: undefined, correlationId: undefined };
+  }
+
   private resultOf(partition: string, state: string | null): string | null {
     return this.sandbox.definition.definesStateTransform ? this.sandbox.result(partition) : state;
   }
 
   private writeCheckpoint(): void {
     if (!this.checkpointsEnabled || this.handledSinceCheckpoint === 0) return;
-    const context = {
-      version: this.config.version,
-      tag: this.tag,
-      causedBy: undefined,
-      correlationId: undefined,
-    };
-    writeCheckpoint(this.writer, this.config.name, this.partitions, this.dirty, {
+    const context = this.contextAt(this.tag);
+    const writers = { partitions: this.writer, root: this.rootCheckpoints };
+    const outcome = writeCheckpoint(writers, this.config.name, this.partitions, this.dirty, {
       context,
       withResults: this.sandbox.definition.definesStateTransform,
     });
+    if (typeof outcome === 'object') {
+      this.fault(outcome.fault);
+      return;
+    }
     this.dirty = new Set();
     this.handledSinceCheckpoint = 0;
-    this.lastCheckpoint = this.tag;
+    if (outcome) this.lastCheckpoint = this.tag;
   }
 
   private fault(reason: string): void {
@@ -288,12 +274,7 @@ export class UserProjectionCore {
   private complete(): void {
     this.stop(false);
     if (this.config.mode === 'OneTime' && this.sandbox.definition.producesResults) {
-      const context = {
-        version: this.config.version,
-        tag: this.tag,
-        causedBy: undefined,
-        correlationId: undefined,
-      };
+      const context = this.contextAt(this.tag);
       for (const [partition, entry] of this.partitions)
         this.results.publish(partition, entry.result, context);
     }
