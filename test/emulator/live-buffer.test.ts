@@ -4,13 +4,14 @@
 import { ReadReq, ReadResp } from '../../src/generated/streams.js';
 import { prepareRecordSize } from '../../src/emulator/log/record-size.js';
 import { subscribeToAll } from '../../src/emulator/services/streams/all-subscription.js';
+import { LiveBuffer } from '../../src/emulator/services/streams/live-buffer.js';
 import type { ReadResponse } from '../../src/emulator/services/streams/read-responses.js';
 import { readPlanOf, readTargetOf } from '../../src/emulator/services/streams/read-request.js';
 import { subscribeToStream } from '../../src/emulator/services/streams/stream-subscription.js';
 import { EncodedMessage } from '../../src/emulator/server/encoded-responses.js';
 import { EventStore } from '../../src/emulator/store/event-store.js';
 import { positionOf, toWirePosition } from '../../src/emulator/store/log-position.js';
-import type { ProposedEvent } from '../../src/emulator/store/stored-event.js';
+import type { ProposedEvent, StoredEvent } from '../../src/emulator/store/stored-event.js';
 import { allSubscriptionRequest, streamSubscriptionRequest } from './read-support.js';
 
 /** Past the transport a 24.10 server holds 32 output messages, one in hand and 32 live items. */
@@ -231,5 +232,42 @@ describe('a $all subscription whose client stops reading while live', () => {
     const held = await take(subscription, HELD);
     appendEach(store, 'a-orders', 1);
     expect([...held, ...(await take(subscription, 1))]).toEqual(events('a-orders', 4, 4 + HELD));
+  });
+});
+
+describe('LiveBuffer counting', () => {
+  /** A log of `length` records; only the array's length matters to the buffer. */
+  const logOf = (length: number): StoredEvent[] => new Array<StoredEvent>(length);
+
+  test('a client behind on records that mostly do not match is counted again only once enough could match', () => {
+    const log = logOf(1000);
+    let counts = 0;
+    // Far behind (1000 records past the cursor), but only 10 of them would be queued.
+    const buffer = new LiveBuffer(log, 1, () => {
+      counts += 1;
+      return 10;
+    });
+    log.length += 1;
+    expect(buffer.fellBehind(0)).toBe(false);
+    expect(counts).toBe(1);
+    // 55 more records could make 65 at most: no count is needed until the 56th.
+    for (let n = 1; n <= 55; n += 1) {
+      log.length += 1;
+      expect(buffer.fellBehind(n)).toBe(false);
+    }
+    expect(counts).toBe(1);
+    log.length += 1;
+    expect(buffer.fellBehind(56)).toBe(false);
+    expect(counts).toBe(2);
+  });
+
+  test('more than the queues hold, when counted, still falls behind after the held messages', () => {
+    const log = logOf(10);
+    const buffer = new LiveBuffer(log, 1, () => HELD + 1);
+    log.length = 200;
+    expect(buffer.fellBehind(0)).toBe(false);
+    const answers = Array.from({ length: 33 }, (_, n) => buffer.fellBehind(n + 1));
+    expect(answers.slice(0, 32).every((answer) => !answer)).toBe(true);
+    expect(answers[32]).toBe(true);
   });
 });

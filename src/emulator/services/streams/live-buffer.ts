@@ -17,11 +17,18 @@ export type PendingCounter = (cursor: number, limit: number) => number;
  * queue: what a real server would have queued is the log past the subscription's cursor. While the generator waits
  * at a `yield` because the client reads slowly, commits pile up there; when it resumes and finds more than the
  * server could hold, the server would have dropped one: the messages it still held go out live, then it returns
- * to catching up. The common case, a resumption with no commit during the wait, costs one comparison.
+ * to catching up. The common case, a resumption with no commit during the wait, costs one comparison; after a
+ * count, the next one waits until enough records have been committed since to possibly overflow the queue.
  */
 export class LiveBuffer {
   /** The log's length when last checked; -1 while counting down to falling behind, to force the slow path. */
   private seenLength: number;
+  /**
+   * Items the queues could still take as of the last check, less the most each record committed since could add
+   * (the cursor only moves on, and what goes out only lowers the count); unknown until the first count, as
+   * records may have been committed past the cursor before this phase began.
+   */
+  private headroom = -Infinity;
   /** Messages still to go out live before falling behind; 0 when no item was dropped. */
   private stillHeld = 0;
 
@@ -37,6 +44,7 @@ export class LiveBuffer {
   /** The live phase has reached the end of the log: its queue is empty and what comes next flows at once. */
   drained(): void {
     this.seenLength = this.log.length;
+    this.headroom = ITEMS_HELD;
     this.stillHeld = 0;
   }
 
@@ -51,10 +59,12 @@ export class LiveBuffer {
       this.stillHeld -= 1;
       return this.stillHeld === 0;
     }
+    this.headroom -= (this.log.length - this.seenLength) * this.itemsPerRecord;
     this.seenLength = this.log.length;
-    const records = this.log.length - cursor;
-    if (records * this.itemsPerRecord <= ITEMS_HELD) return false;
-    if (this.countPending(cursor, ITEMS_HELD + 1) <= ITEMS_HELD) return false;
+    if (this.headroom >= 0) return false;
+    const most = (this.log.length - cursor) * this.itemsPerRecord;
+    this.headroom = ITEMS_HELD - (most <= ITEMS_HELD ? most : this.countPending(cursor, ITEMS_HELD + 1));
+    if (this.headroom >= 0) return false;
     // The output channel's messages and the one in hand still go out; the next live read finds the gap.
     this.stillHeld = LIVE_BUFFER_CAPACITY + 1;
     this.seenLength = -1;
